@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Provides the local cluster's binaries, in this order:
+#   1. $PETSTORE_BIN_DIR (binaries you supply) or the cache ($PETSTORE_CACHE/bin/<tool>-<version>/)
+#   2. official release downloads (fail fast when there is no internet)
+#   3. a build from the Go module proxy with wrapper modules of our own
+# Usage: provision-binaries.sh [tool...]   tools: kube etcd kwok helm (default: all)
+# Prints nothing but progress on stderr; exits non-zero with one clear message when a tool cannot be provided.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=versions.env
+source "$here/versions.env"
+cache=${PETSTORE_CACHE:-$HOME/.cache/petstore-operator}
+arch=amd64; [ "$(uname -m)" = aarch64 ] && arch=arm64
+log() { printf '[provision] %s\n' "$*" >&2; }
+die() {
+  printf '\nerror: %s\n' "$1" >&2
+  printf 'To provide the binaries yourself, put them in a directory and set PETSTORE_BIN_DIR to it\n' >&2
+  printf '(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok helm, versions in %s).\n' "$here/versions.env" >&2
+  exit 1
+}
+
+tool_dir() { # tool -> cache directory
+  case "$1" in
+    kube) echo "$cache/bin/kubernetes-$KUBERNETES_VERSION" ;;
+    etcd) echo "$cache/bin/etcd-$ETCD_VERSION" ;;
+    kwok) echo "$cache/bin/kwok-$KWOK_VERSION" ;;
+    helm) echo "$cache/bin/helm-$HELM_VERSION" ;;
+  esac
+}
+tool_bins() {
+  case "$1" in
+    kube) echo "kube-apiserver kube-controller-manager kube-scheduler kubectl" ;;
+    etcd) echo "etcd" ;;
+    kwok) echo "kwok" ;;
+    helm) echo "helm" ;;
+  esac
+}
+have_all() { # dir bins...
+  local d=$1; shift
+  for b in "$@"; do [ -x "$d/$b" ] || return 1; done
+}
+
+try_download() { # tool dir
+  local tool=$1 dir=$2 tmp; tmp=$(mktemp -d)
+  local ok=0
+  case "$tool" in
+    kube)
+      ok=1
+      for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+        curl -fsSL --connect-timeout 5 --max-time 300 -o "$tmp/$b" \
+          "https://dl.k8s.io/release/v$KUBERNETES_VERSION/bin/linux/$arch/$b" 2>/dev/null || { ok=0; break; }
+      done ;;
+    etcd)
+      curl -fsSL --connect-timeout 5 --max-time 300 \
+        "https://github.com/etcd-io/etcd/releases/download/v$ETCD_VERSION/etcd-v$ETCD_VERSION-linux-$arch.tar.gz" 2>/dev/null |
+        tar -xz -C "$tmp" --strip-components=1 2>/dev/null && ok=1 ;;
+    kwok)
+      curl -fsSL --connect-timeout 5 --max-time 300 -o "$tmp/kwok" \
+        "https://github.com/kubernetes-sigs/kwok/releases/download/v$KWOK_VERSION/kwok-linux-$arch" 2>/dev/null && ok=1 ;;
+    helm)
+      curl -fsSL --connect-timeout 5 --max-time 300 "https://get.helm.sh/helm-v$HELM_VERSION-linux-$arch.tar.gz" 2>/dev/null |
+        tar -xz -C "$tmp" --strip-components=1 2>/dev/null && ok=1 ;;
+  esac
+  if [ "$ok" = 1 ]; then
+    mkdir -p "$dir"
+    for b in $(tool_bins "$tool"); do install -m 0755 "$tmp/$b" "$dir/$b"; done
+  fi
+  rm -rf "$tmp"
+  [ "$ok" = 1 ]
+}
+
+go_build() { # tool dir
+  local tool=$1 dir=$2
+  command -v go >/dev/null 2>&1 || die "no Go toolchain on PATH to build $tool from the Go module proxy (install Go >= 1.26 or provide binaries)"
+  local mod="$cache/go-src/$tool"; rm -rf "$mod"; mkdir -p "$mod" "$dir"
+  local start; start=$(date +%s)
+  local gover; gover=$(go env GOVERSION)
+  export GOFLAGS=-mod=mod GOTOOLCHAIN=local
+  (
+    cd "$mod"
+    case "$tool" in
+      kube)
+        local k="v$KUBERNETES_VERSION" s="v0.${KUBERNETES_VERSION#1.}"
+        # k8s.io/kubernetes replaces every staging module with ./staging/...; a wrapper pins each to its published version.
+        local staging
+        staging=$(curl -fsS "${GOPROXY_URL:-https://proxy.golang.org}/k8s.io/kubernetes/@v/$k.mod" |
+          sed -n 's#^\s*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p')
+        [ -n "$staging" ] || die "could not read k8s.io/kubernetes $k go.mod from the Go module proxy"
+        {
+          echo "module local/kube-binaries"; echo; echo "go 1.26.0"; echo
+          echo "require k8s.io/kubernetes $k"; echo; echo "replace ("
+          for m in $staging; do echo "	$m => $m $s"; done
+          echo ")"
+        } > go.mod
+        printf 'package tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager/app"\n\t_ "k8s.io/kubernetes/cmd/kube-scheduler/app"\n\t_ "k8s.io/kubectl/pkg/cmd"\n)\n' > tools.go
+        go mod tidy >&2
+        local ld="-s -w -X k8s.io/component-base/version.gitVersion=$k -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$k"
+        go build -trimpath -ldflags "$ld" -o "$dir/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+          k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl >&2 ;;
+      etcd)
+        printf 'module local/etcd\n\ngo 1.26.0\n' > go.mod
+        printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' > main.go
+        go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >&2 && go mod tidy >&2
+        go build -trimpath -ldflags "-s -w" -o "$dir/etcd" . >&2 ;;
+      kwok)
+        GOBIN="$dir" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" >&2
+        # v0.8.0 ships no default stages: keep the module's stage kustomizations next to the binary.
+        cp -r "$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$KWOK_VERSION/kustomize" "$dir/kustomize"; chmod -R u+w "$dir/kustomize" ;;
+      helm)
+        GOBIN="$dir" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" \
+          "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" >&2 ;;
+    esac
+  ) || die "building $tool from the Go module proxy failed (see the go output above; $gover)"
+  log "$tool built from the Go module proxy in $(( $(date +%s) - start ))s with $gover"
+}
+
+provide() {
+  local tool=$1 dir; dir=$(tool_dir "$tool")
+  # shellcheck disable=SC2046
+  if [ -n "${PETSTORE_BIN_DIR:-}" ] && have_all "$PETSTORE_BIN_DIR" $(tool_bins "$tool"); then return 0; fi
+  # shellcheck disable=SC2046
+  have_all "$dir" $(tool_bins "$tool") && return 0
+  log "$tool: not cached; trying the official release download"
+  if [ "${PETSTORE_NO_DOWNLOAD:-}" != 1 ] && try_download "$tool" "$dir"; then log "$tool: downloaded"; return 0; fi
+  log "$tool: download unavailable; building from the Go module proxy (first build is slow, cached afterwards)"
+  go_build "$tool" "$dir"
+}
+
+tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(kube etcd kwok helm)
+for t in "${tools[@]}"; do
+  case "$t" in kube|etcd|kwok|helm) provide "$t" ;; *) die "unknown tool '$t' (expected kube, etcd, kwok or helm)" ;; esac
+done
