@@ -26,7 +26,11 @@ if [ ! -x "$venv/bin/moto_server" ]; then
     { rm -rf "$venv"; echo "error: pip could not install $req (needs PyPI)" >&2; exit 1; }
 fi
 
-bash "$root/test/cluster/provision-binaries.sh" >&2
+# Go-built linters (actionlint, terraform fmt, ...) when the project defines them.
+[ -f "$root/test/tools/provision-go-tools.sh" ] && bash "$root/test/tools/provision-go-tools.sh" >&2
+[ -f "$root/test/tools/provision-go-tools.sh" ] && echo "export PATH=\"$cache/go-tools/bin:\$PATH\""
+# PETSTORE_TOOLS_ONLY=1 skips the (slow on first run) Kubernetes binaries.
+[ "${PETSTORE_TOOLS_ONLY:-}" = 1 ] || bash "$root/test/cluster/provision-binaries.sh" >&2
 
 echo "export PATH=\"$venv/bin:\$PATH\""
 echo "export CKV_SKIP_PACKAGE_UPDATE_CHECK=true"
