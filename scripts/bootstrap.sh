@@ -33,8 +33,10 @@ fi
 stamp="$root/node_modules/.petstore-install-stamp"
 lockhash=$( (cat "$root/package-lock.json"; node -p 'process.version') | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$lockhash" ]; then
-  log "installing dependencies (npm ci)"
-  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  log "installing dependencies from package-lock.json"
+  # `npm install` rather than `npm ci`: registry mirrors without other platforms' optional binaries (e.g.
+  # @swc/core-darwin-arm64) make `npm ci` refuse the lockfile; install still takes the locked versions.
+  (cd "$root" && npm install --no-audit --no-fund --loglevel=error >&2)
   echo "$lockhash" > "$stamp"
 fi
 
