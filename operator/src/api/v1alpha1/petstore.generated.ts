@@ -1,0 +1,301 @@
+// Generated from crds/petstore.example.com_petstores.yaml by scripts/generate.ts. Do not edit: edit the CRD and run `node scripts/generate.ts`.
+
+/**
+ * The desired Pet Store.
+ */
+export interface PetStoreSpec {
+  /**
+   * Container image of the Pet Store API, e.g. 123456789012.dkr.ecr.us-west-2.amazonaws.com/petstore-api:1.4.0. Defaults to the operator's configured API image.
+   */
+  image?: string;
+  /**
+   * Number of API pods when autoscaling is off; also the scale subresource (kubectl scale). When unset: 2 for external and rds databases, 1 for sqlite (which allows exactly 1).
+   */
+  replicas?: number;
+  /**
+   * Scale the API on CPU with a HorizontalPodAutoscaler (autoscaling/v2): up by 2 pods per 60 s, down by 1 pod per 300 s. Remove the field to turn autoscaling off; spec.replicas applies then.
+   */
+  autoscaling?: {
+    /**
+     * Lower bound of the autoscaler.
+     */
+    minReplicas?: number;
+    /**
+     * Upper bound of the autoscaler.
+     */
+    maxReplicas?: number;
+    /**
+     * Average CPU utilization, in percent of the CPU request, that the autoscaler aims for.
+     */
+    targetCPUUtilizationPercentage?: number;
+  };
+  /**
+   * Compute resources of each API container. Keys left out take the defaults (requests 250m CPU, 256Mi memory, 1Gi ephemeral storage; limits 500m CPU, 512Mi memory, 1Gi ephemeral storage).
+   */
+  resources?: {
+    /**
+     * Minimum resources each pod is scheduled with (cpu, memory, ephemeral-storage).
+     */
+    requests?: {
+      [k: string]: number | string | undefined;
+    };
+    /**
+     * Maximum resources each pod may use (cpu, memory, ephemeral-storage).
+     */
+    limits?: {
+      [k: string]: number | string | undefined;
+    };
+  };
+  /**
+   * Application configuration, delivered to the pods through a ConfigMap; pods roll when it changes.
+   */
+  config?: {
+    /**
+     * Deployment environment (ENVIRONMENT). production requires TLS on the ingress and turns on Multi-AZ and deletion protection for RDS databases.
+     */
+    environment?: 'development' | 'staging' | 'production';
+    /**
+     * Log level of the API (LOG_LEVEL).
+     */
+    logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+    /**
+     * Default and maximum page size of list endpoints (PAGINATION_LIMIT).
+     */
+    paginationLimit?: number;
+    /**
+     * Origins allowed to call the API from a browser (CORS_ORIGINS), e.g. https://shop.example.com.
+     *
+     * @maxItems 32
+     */
+    corsOrigins?: string[];
+  };
+  /**
+   * Where the API keeps its data. The engine cannot be changed after creation.
+   */
+  database?: {
+    /**
+     * sqlite: a file in the pod, for development (one replica, data lost when the pod goes). external: a PostgreSQL server you run, named by a Secret. rds: an AWS RDS PostgreSQL instance the operator creates and whose credentials it keeps in sync.
+     */
+    engine?: 'sqlite' | 'external' | 'rds';
+    /**
+     * The PostgreSQL server to use when engine is external.
+     */
+    external?: {
+      /**
+       * Name of a Secret in the PetStore's namespace that holds the connection URL.
+       */
+      secretName: string;
+      /**
+       * Key in that Secret whose value is a postgres:// or postgresql:// URL.
+       */
+      key?: string;
+    };
+    /**
+     * Settings of the AWS RDS PostgreSQL instance when engine is rds.
+     */
+    rds?: {
+      /**
+       * RDS instance class; changed in place by the operator.
+       */
+      instanceClass?: string;
+      /**
+       * PostgreSQL major or major.minor version; defaults to the operator's current version.
+       */
+      engineVersion?: string;
+      /**
+       * Storage in GiB (gp3). It can grow but never shrink.
+       */
+      allocatedStorage?: number;
+      /**
+       * Ceiling in GiB for RDS storage autoscaling; unset turns storage autoscaling off.
+       */
+      maxAllocatedStorage?: number;
+      /**
+       * Days RDS keeps automated daily backups.
+       */
+      backupRetentionDays?: number;
+      /**
+       * Run a standby in another availability zone; defaults to true in production, false otherwise.
+       */
+      multiAZ?: boolean;
+      /**
+       * What happens to the instance when the PetStore is deleted. Snapshot: a final snapshot, then delete. Delete: delete without snapshot. Retain: keep the instance, tagged as released.
+       */
+      deletionPolicy?: 'Snapshot' | 'Delete' | 'Retain';
+      /**
+       * Adopt this existing instance instead of creating one. Adopted only when its tags show this PetStore owns it, or when adopt is true.
+       */
+      instanceIdentifier?: string;
+      /**
+       * Take over instanceIdentifier even though its tags do not name this PetStore.
+       */
+      adopt?: boolean;
+    };
+  };
+  /**
+   * Expose the API through an AWS Application Load Balancer. Remove the field to stop exposing it.
+   */
+  ingress?: {
+    /**
+     * DNS name the API is served on, e.g. shop.example.com.
+     */
+    host: string;
+    /**
+     * IngressClass that serves it.
+     */
+    className?: string;
+    /**
+     * Whether the load balancer is reachable from the internet or only inside the VPC.
+     */
+    scheme?: 'internet-facing' | 'internal';
+    /**
+     * Path prefix routed to the API.
+     */
+    path?: string;
+    /**
+     * Serve HTTPS with an ACM certificate and redirect HTTP to it. Required in production.
+     */
+    tls?: {
+      /**
+       * ARN of the ACM certificate for host.
+       */
+      certificateArn: string;
+    };
+  };
+  /**
+   * Traffic rules for the API pods: everything is denied except inbound to port 8080 from allowedCIDRs and outbound DNS and database traffic.
+   */
+  networkPolicy?: {
+    /**
+     * Create the NetworkPolicy.
+     */
+    enabled?: boolean;
+    /**
+     * Networks allowed to reach the API (the load balancer's subnets). Defaults to the operator's configured list.
+     *
+     * @maxItems 32
+     */
+    allowedCIDRs?: string[];
+    /**
+     * Networks the pods may reach on the database port (5432) for external and rds databases. Defaults to the operator's configured list.
+     *
+     * @maxItems 32
+     */
+    databaseCIDRs?: string[];
+  };
+  /**
+   * Namespace ResourceQuota and LimitRange. Quotas are namespace-wide: the operator keeps one of each per namespace, sized for the sum of the PetStores in it.
+   */
+  quota?: {
+    /**
+     * Count this PetStore into the namespace quota (the quota exists while any PetStore enables it).
+     */
+    enabled?: boolean;
+  };
+  /**
+   * The pods' ServiceAccount.
+   */
+  serviceAccount?: {
+    /**
+     * Annotations, e.g. eks.amazonaws.com/role-arn for IRSA (EKS Pod Identity needs none).
+     */
+    annotations?: {
+      [k: string]: string | undefined;
+    };
+  };
+  /**
+   * Ownership tags put on AWS resources (load balancer, database) with Environment and Application.
+   */
+  tags?: {
+    /**
+     * Owner tag, the team name.
+     */
+    owner?: string;
+    /**
+     * Cost-Center tag.
+     */
+    costCenter?: string;
+  };
+}
+
+/**
+ * What the operator observed. Written only by the operator.
+ */
+export interface PetStoreStatus {
+  /**
+   * The metadata.generation this status describes.
+   */
+  observedGeneration?: number;
+  /**
+   * Ready, Progressing, Degraded and the kstatus pair Reconciling and Stalled; Ready carries the first thing that is wrong.
+   *
+   * Items: One aspect of the PetStore's state (metav1.Condition).
+   */
+  conditions?: {
+    /**
+     * Type of condition in CamelCase.
+     */
+    type: string;
+    /**
+     * Status of the condition.
+     */
+    status: 'True' | 'False' | 'Unknown';
+    /**
+     * The metadata.generation the condition was set for.
+     */
+    observedGeneration?: number;
+    /**
+     * Last time the condition changed status.
+     */
+    lastTransitionTime: string;
+    /**
+     * Machine-readable CamelCase reason for the last transition.
+     */
+    reason: string;
+    /**
+     * Human-readable details.
+     */
+    message: string;
+  }[];
+  /**
+   * Pods of the current Deployment (scale subresource).
+   */
+  replicas?: number;
+  /**
+   * Pods ready to serve.
+   */
+  readyReplicas?: number;
+  /**
+   * readyReplicas/replicas, for kubectl get.
+   */
+  replicasSummary?: string;
+  /**
+   * Label selector of the API pods (scale subresource, used by autoscalers).
+   */
+  selector?: string;
+  /**
+   * Where the API is served, e.g. https://shop.example.com/api/v1.
+   */
+  url?: string;
+  /**
+   * The database in use; never holds credentials.
+   */
+  database?: {
+    /**
+     * sqlite, external or rds.
+     */
+    engine?: string;
+    /**
+     * Host and port of the database server.
+     */
+    endpoint?: string;
+    /**
+     * Secret that holds the connection details (DATABASE_URL, DB_USER, DB_PASSWORD, host, port, dbname).
+     */
+    secretName?: string;
+    /**
+     * The RDS instance identifier, for rds.
+     */
+    instanceIdentifier?: string;
+  };
+}

@@ -1,0 +1,21 @@
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { PetStore } from '../api/v1alpha1/petstore.ts';
+import type { ResolvedSpec } from '../controller/resolved-spec.ts';
+import { childMetadata, childNames } from './metadata.ts';
+
+/** The API's non-secret configuration, under the environment variable names of the seeds' app-config. */
+export function buildConfigMap(petStore: PetStore, spec: ResolvedSpec): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: childMetadata(petStore, childNames(petStore).configMap),
+    data: {
+      API_VERSION: 'v1',
+      ENVIRONMENT: spec.environment,
+      LOG_LEVEL: spec.logLevel,
+      PAGINATION_LIMIT: String(spec.paginationLimit),
+      CORS_ORIGINS: spec.corsOrigins.join(','),
+      PORT: '8080',
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { V1Ingress } from '@kubernetes/client-node';
+import type { PetStore } from '../api/v1alpha1/petstore.ts';
+import type { ResolvedSpec } from '../controller/resolved-spec.ts';
+import { childMetadata, childNames } from './metadata.ts';
+
+const alb = 'alb.ingress.kubernetes.io';
+
+/** AWS load balancer tags: the seeds' required tags, as the AWS Load Balancer Controller's tags annotation. */
+export function awsTags(petStore: PetStore, spec: ResolvedSpec): Record<string, string> {
+  return {
+    Environment: spec.environment,
+    Application: 'pet-store',
+    Owner: spec.tags.owner,
+    'Cost-Center': spec.tags.costCenter,
+    'petstore.example.com/namespace': petStore.metadata.namespace,
+    'petstore.example.com/name': petStore.metadata.name,
+  };
+}
+
+/** An ALB Ingress for the API path, HTTPS with an ACM certificate when TLS is set. Undefined when ingress is off. */
+export function buildIngress(petStore: PetStore, spec: ResolvedSpec): V1Ingress | undefined {
+  const ingress = spec.ingress;
+  if (!ingress) return undefined;
+  const names = childNames(petStore);
+  const tls = ingress.certificateArn !== undefined;
+  const annotations: Record<string, string> = {
+    [`${alb}/scheme`]: ingress.scheme,
+    [`${alb}/target-type`]: 'ip',
+    [`${alb}/healthcheck-path`]: '/api/v1/health',
+    [`${alb}/success-codes`]: '200',
+    [`${alb}/listen-ports`]: tls ? '[{"HTTP":80},{"HTTPS":443}]' : '[{"HTTP":80}]',
+    [`${alb}/tags`]: Object.entries(awsTags(petStore, spec))
+      .map(([key, value]) => `${key}=${value}`)
+      .join(','),
+    // The API keeps idle connections 65 s, longer than this idle timeout, so the ALB never reuses a closed one.
+    [`${alb}/load-balancer-attributes`]: 'idle_timeout.timeout_seconds=60',
+  };
+  if (ingress.certificateArn !== undefined) {
+    annotations[`${alb}/certificate-arn`] = ingress.certificateArn;
+    annotations[`${alb}/ssl-redirect`] = '443';
+    annotations[`${alb}/ssl-policy`] = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+  }
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: childMetadata(petStore, names.ingress, annotations),
+    spec: {
+      ingressClassName: ingress.className,
+      ...(tls ? { tls: [{ hosts: [ingress.host] }] } : {}),
+      rules: [
+        {
+          host: ingress.host,
+          http: {
+            paths: [
+              {
+                path: ingress.path,
+                pathType: 'Prefix',
+                backend: { service: { name: names.service, port: { name: 'http' } } },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** Where users reach the API, as status.url shows it. */
+export function serviceUrl(petStore: PetStore, spec: ResolvedSpec): string {
+  if (spec.ingress) return `${spec.ingress.certificateArn ? 'https' : 'http'}://${spec.ingress.host}${spec.ingress.path}`;
+  const names = childNames(petStore);
+  return `http://${names.service}.${petStore.metadata.namespace}.svc/api/v1`;
+}

@@ -1,0 +1,50 @@
+import type { V1NetworkPolicy, V1NetworkPolicyEgressRule } from '@kubernetes/client-node';
+import type { PetStore } from '../api/v1alpha1/petstore.ts';
+import type { ResolvedSpec } from '../controller/resolved-spec.ts';
+import { apiPort } from './deployment.ts';
+import { childMetadata, childNames, selectorLabels } from './metadata.ts';
+
+/**
+ * Default deny for the API pods (both directions), except inbound to 8080 from the allowed networks and outbound DNS
+ * and database traffic. Scoped to this PetStore's pods, so other workloads in the namespace are not affected.
+ * Undefined when spec.networkPolicy.enabled is false.
+ */
+export function buildNetworkPolicy(petStore: PetStore, spec: ResolvedSpec): V1NetworkPolicy | undefined {
+  if (!spec.networkPolicy.enabled) return undefined;
+  const egress: V1NetworkPolicyEgressRule[] = [
+    {
+      to: [
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        },
+      ],
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+    },
+  ];
+  if (spec.database.engine !== 'sqlite') {
+    egress.push({
+      to: spec.networkPolicy.databaseCIDRs.map((cidr) => ({ ipBlock: { cidr } })),
+      ports: [{ protocol: 'TCP', port: 5432 }],
+    });
+  }
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: childMetadata(petStore, childNames(petStore).networkPolicy),
+    spec: {
+      podSelector: { matchLabels: selectorLabels(petStore) },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        {
+          _from: spec.networkPolicy.allowedCIDRs.map((cidr) => ({ ipBlock: { cidr } })),
+          ports: [{ protocol: 'TCP', port: apiPort }],
+        },
+      ],
+      egress,
+    },
+  };
+}

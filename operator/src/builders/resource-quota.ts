@@ -1,0 +1,83 @@
+import type { V1LimitRange, V1OwnerReference, V1ResourceQuota } from '@kubernetes/client-node';
+import type { PetStore } from '../api/v1alpha1/petstore.ts';
+import { defaultResources, maxReplicas, type ResolvedSpec } from '../controller/resolved-spec.ts';
+import { managedBy, sharedNames } from './metadata.ts';
+import { parseQuantity, formatMilli, formatBytes } from './quantity.ts';
+
+/** One PetStore of a namespace with its resolved spec. */
+export interface NamespaceMember {
+  petStore: PetStore;
+  spec: ResolvedSpec;
+}
+
+const sharedLabels = {
+  'app.kubernetes.io/name': 'petstore',
+  'app.kubernetes.io/part-of': 'petstore',
+  'app.kubernetes.io/managed-by': managedBy,
+};
+
+/** Non-controller references to every PetStore: the object goes when the last of them goes. */
+function sharedOwners(members: NamespaceMember[]): V1OwnerReference[] {
+  return members
+    .map(({ petStore }) => ({
+      apiVersion: petStore.apiVersion,
+      kind: petStore.kind,
+      name: petStore.metadata.name,
+      uid: petStore.metadata.uid,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Pods one PetStore may run at the peak of a rollout: its maximum, the 25 % surge, and one migration Job pod. */
+export function peakPods(spec: ResolvedSpec): number {
+  const max = maxReplicas(spec);
+  return max + Math.ceil(max * 0.25) + 1;
+}
+
+/**
+ * The namespace's ResourceQuota, sized for the sum of its PetStores at their peak: a quota is namespace-wide, so
+ * each PetStore claiming the whole namespace would cap all of them at one's size. Undefined when no PetStore in the
+ * namespace enables quota.
+ */
+export function buildResourceQuota(namespace: string, members: NamespaceMember[]): V1ResourceQuota | undefined {
+  if (!members.some((member) => member.spec.quotaEnabled)) return undefined;
+  const totals = { pods: 0, requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, storage: 0 };
+  for (const { spec } of members) {
+    const pods = peakPods(spec);
+    const { requests, limits } = spec.resources;
+    totals.pods += pods;
+    totals.requestsCpu += pods * parseQuantity(requests.cpu ?? defaultResources.requests.cpu);
+    totals.requestsMemory += pods * parseQuantity(requests.memory ?? defaultResources.requests.memory);
+    totals.limitsCpu += pods * parseQuantity(limits.cpu ?? defaultResources.limits.cpu);
+    totals.limitsMemory += pods * parseQuantity(limits.memory ?? defaultResources.limits.memory);
+    totals.storage += pods * parseQuantity(limits['ephemeral-storage'] ?? defaultResources.limits['ephemeral-storage']);
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: sharedNames.resourceQuota, namespace, labels: sharedLabels, ownerReferences: sharedOwners(members) },
+    spec: {
+      hard: {
+        pods: String(totals.pods),
+        'requests.cpu': formatMilli(totals.requestsCpu),
+        'requests.memory': formatBytes(totals.requestsMemory),
+        'limits.cpu': formatMilli(totals.limitsCpu),
+        'limits.memory': formatBytes(totals.limitsMemory),
+        'limits.ephemeral-storage': formatBytes(totals.storage),
+      },
+    },
+  };
+}
+
+/** Defaults for containers without their own requests and limits (the seeds' values), shared by the namespace. */
+export function buildLimitRange(namespace: string, members: NamespaceMember[]): V1LimitRange | undefined {
+  if (!members.some((member) => member.spec.quotaEnabled)) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: sharedNames.limitRange, namespace, labels: sharedLabels, ownerReferences: sharedOwners(members) },
+    spec: {
+      limits: [{ type: 'Container', defaultRequest: { ...defaultResources.requests }, _default: { ...defaultResources.limits } }],
+    },
+  };
+}

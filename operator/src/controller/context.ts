@@ -1,0 +1,20 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { KubeClient } from '../k8s/client.ts';
+import type { ResourceKind } from '../k8s/kinds.ts';
+import type { OperatorDefaults } from './operator-defaults.ts';
+
+/** Read access to the informer caches: a reconcile reads everything it can from here, never from the API server. */
+export interface ObjectCache {
+  get<T extends KubernetesObject>(kind: ResourceKind, namespace: string, name: string): T | undefined;
+  list<T extends KubernetesObject>(kind: ResourceKind, namespace: string): T[];
+}
+
+/** Everything a reconcile uses besides the key. */
+export interface ReconcileContext {
+  cache: ObjectCache;
+  client: KubeClient;
+  defaults: OperatorDefaults;
+  log: Logger;
+  now: () => Date;
+}

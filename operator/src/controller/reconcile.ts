@@ -1,0 +1,120 @@
+import { ApiException, type V1Deployment } from '@kubernetes/client-node';
+import type { PetStore } from '../api/v1alpha1/petstore.ts';
+import { kinds } from '../k8s/kinds.ts';
+import type { ObjectKey } from '../runtime/types.ts';
+import { isPermanentError, PermanentError } from '../runtime/errors.ts';
+import { applyChildren } from './apply-children.ts';
+import type { ReconcileContext } from './context.ts';
+import { DependencyMissingError, resolveExternal, resolveSqlite, type DatabaseResolver, type ResolvedDatabase } from './database.ts';
+import { ensureNamespaceObjects } from './namespace-objects.ts';
+import { computeStatus, type ReconcileProblem } from './observe.ts';
+import { resolveSpec, type ResolvedSpec } from './resolved-spec.ts';
+import { writeStatus } from './status.ts';
+
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+/** Slow retry while waiting for something a user must create (a Secret), instead of the fast error backoff. */
+const dependencyRetryMs = 30_000;
+
+export interface Reconciler {
+  reconcile(key: ObjectKey): Promise<ReconcileResult>;
+}
+
+/** Database engines other than the built-in ones (rds) register here. */
+export type DatabaseResolvers = Partial<Record<ResolvedSpec['database']['engine'], DatabaseResolver>>;
+
+/**
+ * One level-triggered pass for one PetStore: get → resolve spec and database → apply children → observe → status.
+ * It reads from the informer caches and writes only what differs.
+ */
+export function createReconciler(ctx: ReconcileContext, extraResolvers: DatabaseResolvers = {}): Reconciler {
+  const resolvers: DatabaseResolvers = { sqlite: resolveSqlite, external: resolveExternal, ...extraResolvers };
+  return {
+    async reconcile(key) {
+      const petStore = ctx.cache.get<PetStore>(kinds.PetStore, key.namespace, key.name);
+      if (!petStore || petStore.metadata.deletionTimestamp) {
+        // Children go with their owner (garbage collection); the namespace quota must shrink to who is left.
+        await ensureNamespaceObjects(key.namespace, ctx);
+        return {};
+      }
+      let spec: ResolvedSpec | undefined;
+      let database: ResolvedDatabase | undefined;
+      let deployment: V1Deployment | undefined;
+      let problem: ReconcileProblem | undefined;
+      let failure: unknown;
+      try {
+        spec = resolveSpec(petStore, ctx.defaults);
+        const resolver = resolvers[spec.database.engine];
+        if (!resolver) throw new PermanentError(`database engine ${spec.database.engine} is not supported by this operator`);
+        database = await resolver(petStore, spec, ctx);
+        if (database.connection) {
+          const outcome = await applyChildren({ petStore, spec, connection: database.connection }, ctx);
+          deployment = outcome.live.get('Deployment') as V1Deployment | undefined;
+          const shared = await ensureNamespaceObjects(petStore.metadata.namespace, ctx);
+          const changed = [...outcome.applied, ...shared];
+          if (changed.length > 0 || outcome.deleted.length > 0) {
+            ctx.log.info({ petStore: key, applied: changed, deleted: outcome.deleted }, 'children updated');
+            await ctx.client.event(petStore, {
+              type: 'Normal',
+              reason: 'Applied',
+              action: 'Apply',
+              note: [changed.length ? `applied ${changed.join(', ')}` : '', outcome.deleted.length ? `deleted ${outcome.deleted.join(', ')}` : '']
+                .filter(Boolean)
+                .join('; '),
+            });
+          }
+        }
+      } catch (error) {
+        failure = error;
+        problem = describe(error);
+      }
+      const status = computeStatus({
+        petStore,
+        ...(spec ? { spec } : {}),
+        ...(database ? { database: database.state } : {}),
+        ...(deployment ? { deployment } : {}),
+        ...(problem ? { problem } : {}),
+        now: ctx.now(),
+      });
+      const statusChanged = await writeStatus(petStore, status, ctx);
+      if (problem && statusChanged) {
+        await ctx.client.event(petStore, { type: 'Warning', reason: problem.reason, action: 'Reconcile', note: problem.message });
+      }
+      if (failure instanceof DependencyMissingError) return { requeueAfterMs: dependencyRetryMs };
+      if (problem?.kind === 'permanent' && !isPermanentError(failure)) throw new PermanentError(problem.message, { cause: failure });
+      if (failure !== undefined) throw failure;
+      return database?.state.requeueAfterMs !== undefined ? { requeueAfterMs: database.state.requeueAfterMs } : {};
+    },
+  };
+}
+
+/**
+ * Sorts a failure into permanent (the API server refused the spec we built from the PetStore: only a spec change
+ * helps) or temporary. Messages name the problem; they never carry secret values (builders never put any in errors).
+ */
+function describe(error: unknown): ReconcileProblem {
+  if (error instanceof DependencyMissingError) return { kind: 'temporary', reason: error.reason, message: error.message };
+  if (isPermanentError(error)) return { kind: 'permanent', reason: 'InvalidSpec', message: (error as Error).message };
+  if (error instanceof ApiException) {
+    const body = parseStatus(error.body);
+    if (error.code === 422 || error.code === 400) {
+      return { kind: 'permanent', reason: 'InvalidSpec', message: `the API server refused a child: ${body ?? `HTTP ${error.code}`}` };
+    }
+    if (error.code === 403) {
+      return { kind: 'temporary', reason: 'Forbidden', message: `the operator is not allowed to do this: ${body ?? 'HTTP 403'}` };
+    }
+    return { kind: 'temporary', reason: 'APIError', message: body ?? `HTTP ${error.code}` };
+  }
+  return { kind: 'temporary', reason: 'ReconcileError', message: error instanceof Error ? error.message : String(error) };
+}
+
+function parseStatus(body: unknown): string | undefined {
+  try {
+    const status = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: string } | undefined;
+    return status?.message;
+  } catch {
+    return typeof body === 'string' ? body.slice(0, 500) : undefined;
+  }
+}

@@ -1,0 +1,124 @@
+import type { DatabaseEngine, PetStore, PetStoreSpec } from '../api/v1alpha1/petstore.ts';
+import type { OperatorDefaults } from './operator-defaults.ts';
+
+type Quantities = Record<string, string>;
+
+/** A PetStore's spec with every default filled in: what the builders work from. */
+export interface ResolvedSpec {
+  image: string;
+  environment: 'development' | 'staging' | 'production';
+  logLevel: string;
+  paginationLimit: number;
+  corsOrigins: string[];
+  /** Pods when autoscaling is off. */
+  replicas: number;
+  autoscaling?: { minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
+  resources: { requests: Quantities; limits: Quantities };
+  database: {
+    engine: DatabaseEngine;
+    external?: { secretName: string; key: string };
+    rds: NonNullable<NonNullable<PetStoreSpec['database']>['rds']> & {
+      instanceClass: string;
+      allocatedStorage: number;
+      backupRetentionDays: number;
+      deletionPolicy: 'Snapshot' | 'Delete' | 'Retain';
+      multiAZ: boolean;
+      adopt: boolean;
+    };
+  };
+  ingress?: { host: string; className: string; scheme: string; path: string; certificateArn?: string };
+  networkPolicy: { enabled: boolean; allowedCIDRs: string[]; databaseCIDRs: string[] };
+  quotaEnabled: boolean;
+  serviceAccountAnnotations: Record<string, string>;
+  tags: { owner: string; costCenter: string };
+}
+
+export const defaultResources = {
+  requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
+  limits: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
+} as const;
+
+/** Fills in what the schema's defaults and the operator's configuration say for everything the spec leaves unset. */
+export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): ResolvedSpec {
+  const spec = petStore.spec;
+  const engine = spec.database?.engine ?? 'sqlite';
+  const environment = spec.config?.environment ?? 'development';
+  const rds = spec.database?.rds ?? {};
+  const external = spec.database?.external;
+  const autoscaling = spec.autoscaling;
+  const ingress = spec.ingress;
+  return {
+    image: spec.image ?? defaults.apiImage,
+    environment,
+    logLevel: spec.config?.logLevel ?? 'info',
+    paginationLimit: spec.config?.paginationLimit ?? 20,
+    corsOrigins: spec.config?.corsOrigins ?? [],
+    replicas: engine === 'sqlite' ? 1 : (spec.replicas ?? 2),
+    ...(autoscaling && engine !== 'sqlite'
+      ? {
+          autoscaling: {
+            minReplicas: autoscaling.minReplicas ?? 2,
+            maxReplicas: autoscaling.maxReplicas ?? 10,
+            targetCPUUtilizationPercentage: autoscaling.targetCPUUtilizationPercentage ?? 70,
+          },
+        }
+      : {}),
+    resources: {
+      requests: { ...defaultResources.requests, ...quantities(spec.resources?.requests) },
+      limits: { ...defaultResources.limits, ...quantities(spec.resources?.limits) },
+    },
+    database: {
+      engine,
+      ...(external ? { external: { secretName: external.secretName, key: external.key ?? 'DATABASE_URL' } } : {}),
+      rds: {
+        ...rds,
+        instanceClass: rds.instanceClass ?? 'db.t4g.micro',
+        allocatedStorage: rds.allocatedStorage ?? 20,
+        backupRetentionDays: rds.backupRetentionDays ?? 7,
+        deletionPolicy: rds.deletionPolicy ?? 'Snapshot',
+        multiAZ: rds.multiAZ ?? environment === 'production',
+        adopt: rds.adopt ?? false,
+      },
+    },
+    ...(ingress
+      ? {
+          ingress: {
+            host: ingress.host,
+            className: ingress.className ?? defaults.ingressClassName,
+            scheme: ingress.scheme ?? 'internet-facing',
+            path: ingress.path ?? '/api/v1',
+            ...(ingress.tls ? { certificateArn: ingress.tls.certificateArn } : {}),
+          },
+        }
+      : {}),
+    networkPolicy: {
+      enabled: spec.networkPolicy?.enabled ?? true,
+      allowedCIDRs: nonEmpty(spec.networkPolicy?.allowedCIDRs) ?? defaults.allowedCIDRs,
+      databaseCIDRs: nonEmpty(spec.networkPolicy?.databaseCIDRs) ?? defaults.databaseCIDRs,
+    },
+    quotaEnabled: spec.quota?.enabled ?? true,
+    serviceAccountAnnotations: stringsOnly(spec.serviceAccount?.annotations),
+    tags: { owner: spec.tags?.owner ?? defaults.owner, costCenter: spec.tags?.costCenter ?? defaults.costCenter },
+  };
+}
+
+/** The most pods this PetStore can run at once outside a rollout. */
+export function maxReplicas(spec: ResolvedSpec): number {
+  return spec.autoscaling ? spec.autoscaling.maxReplicas : spec.replicas;
+}
+
+function quantities(values: Record<string, number | string | undefined> | undefined): Quantities {
+  const out: Quantities = {};
+  for (const [name, value] of Object.entries(values ?? {})) if (value !== undefined) out[name] = String(value);
+  return out;
+}
+
+function nonEmpty(list: string[] | undefined): string[] | undefined {
+  return list && list.length > 0 ? list : undefined;
+}
+
+function stringsOnly(values: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values ?? {})) if (value !== undefined) out[key] = value;
+  return out;
+}

@@ -1,0 +1,135 @@
+import {
+  ApiException,
+  CustomObjectsApi,
+  EventsV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { fieldManager } from '../builders/metadata.ts';
+import { apiVersionOf, type ResourceKind } from './kinds.ts';
+
+/** Identifies one namespaced object. */
+export interface ObjectRef {
+  kind: ResourceKind;
+  namespace: string;
+  name: string;
+}
+
+export interface EventRecord {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  action: string;
+  note: string;
+}
+
+/** Every write the operator makes, and the few reads that cannot come from an informer cache. */
+export interface KubeClient {
+  /** Server-side apply under the operator's field manager, taking over fields others changed (drift repair). */
+  apply<T extends KubernetesObject>(object: T): Promise<T>;
+  /** Deletes if present; an object already gone is success. */
+  delete(ref: ObjectRef): Promise<void>;
+  /** Server-side apply of a custom resource's status subresource. */
+  applyStatus(object: KubernetesObject & { metadata: { name: string; namespace: string } }, kind: ResourceKind, status: object): Promise<void>;
+  /** Merge-patches metadata (finalizers) of a custom resource. */
+  patchMetadata(ref: ObjectRef, metadata: { finalizers: string[] | null }): Promise<void>;
+  read<T extends KubernetesObject>(ref: ObjectRef): Promise<T | undefined>;
+  event(regarding: KubernetesObject & { metadata: { name: string; namespace: string; uid: string } }, event: EventRecord): Promise<void>;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+/** The KubeClient on @kubernetes/client-node; the only place that knows its API classes for writes. */
+export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: string): KubeClient {
+  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
+  const events = kubeConfig.makeApiClient(EventsV1Api);
+  const header = (type: string) => setHeaderOptions('Content-Type', type);
+  return {
+    async apply(object) {
+      return objects.patch(object, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+    },
+    async delete(ref) {
+      try {
+        await objects.delete(
+          { apiVersion: apiVersionOf(ref.kind), kind: ref.kind.kind, metadata: { name: ref.name, namespace: ref.namespace } },
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          'Background',
+        );
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    },
+    async applyStatus(object, kind, status) {
+      await customObjects.patchNamespacedCustomObjectStatus(
+        {
+          group: kind.group,
+          version: kind.version,
+          plural: kind.plural,
+          namespace: object.metadata.namespace,
+          name: object.metadata.name,
+          body: { apiVersion: apiVersionOf(kind), kind: kind.kind, status },
+          fieldManager,
+          force: true,
+        },
+        header(PatchStrategy.ServerSideApply),
+      );
+    },
+    async patchMetadata(ref, metadata) {
+      await customObjects.patchNamespacedCustomObject(
+        {
+          group: ref.kind.group,
+          version: ref.kind.version,
+          plural: ref.kind.plural,
+          namespace: ref.namespace,
+          name: ref.name,
+          body: { metadata },
+          fieldManager,
+        },
+        header(PatchStrategy.MergePatch),
+      );
+    },
+    async read<T extends KubernetesObject>(ref: ObjectRef) {
+      try {
+        return await objects.read<T>({
+          apiVersion: apiVersionOf(ref.kind),
+          kind: ref.kind.kind,
+          metadata: { name: ref.name, namespace: ref.namespace },
+        });
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async event(regarding, event) {
+      const now = new Date();
+      await events.createNamespacedEvent({
+        namespace: regarding.metadata.namespace,
+        body: {
+          metadata: { generateName: `${regarding.metadata.name}.`, namespace: regarding.metadata.namespace },
+          eventTime: now,
+          reportingController: 'petstore.example.com/petstore-operator',
+          reportingInstance,
+          action: event.action,
+          reason: event.reason,
+          note: event.note.slice(0, 1024),
+          type: event.type,
+          regarding: {
+            apiVersion: regarding.apiVersion,
+            kind: regarding.kind,
+            name: regarding.metadata.name,
+            namespace: regarding.metadata.namespace,
+            uid: regarding.metadata.uid,
+          },
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/** Where a kind lives in the API; the runtime watches these and RBAC must allow them (a test checks the chart). */
+export interface ResourceKind {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+const kindOf = (group: string, version: string, kind: string, plural: string): ResourceKind => ({
+  group,
+  version,
+  kind,
+  plural,
+  namespaced: true,
+});
+
+export const kinds = {
+  PetStore: kindOf('petstore.example.com', 'v1alpha1', 'PetStore', 'petstores'),
+  ServiceAccount: kindOf('', 'v1', 'ServiceAccount', 'serviceaccounts'),
+  ConfigMap: kindOf('', 'v1', 'ConfigMap', 'configmaps'),
+  Secret: kindOf('', 'v1', 'Secret', 'secrets'),
+  Service: kindOf('', 'v1', 'Service', 'services'),
+  Deployment: kindOf('apps', 'v1', 'Deployment', 'deployments'),
+  HorizontalPodAutoscaler: kindOf('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers'),
+  PodDisruptionBudget: kindOf('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets'),
+  Ingress: kindOf('networking.k8s.io', 'v1', 'Ingress', 'ingresses'),
+  NetworkPolicy: kindOf('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies'),
+  ResourceQuota: kindOf('', 'v1', 'ResourceQuota', 'resourcequotas'),
+  LimitRange: kindOf('', 'v1', 'LimitRange', 'limitranges'),
+} as const;
+
+export type KindName = keyof typeof kinds;
+
+export function apiVersionOf(kind: ResourceKind): string {
+  return kind.group ? `${kind.group}/${kind.version}` : kind.version;
+}

@@ -1,0 +1,66 @@
+// The list of files generated from a single source; scripts/generate.ts writes them and tests compare them.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import { parse } from 'yaml';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..');
+export const crdPath = 'crds/petstore.example.com_petstores.yaml';
+
+export interface GeneratedArtifact {
+  /** Path relative to the repository root. */
+  path: string;
+  /** Path of the source it is generated from. */
+  source: string;
+  content: string;
+}
+
+interface CrdDocument {
+  spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: Record<string, JSONSchema> } } }[] };
+}
+
+/** The CRD's schema, for tools and tests. */
+export async function readCrd(): Promise<CrdDocument> {
+  return parse(await readFile(path.join(repoRoot, crdPath), 'utf8')) as CrdDocument;
+}
+
+async function petStoreTypes(): Promise<GeneratedArtifact> {
+  const crd = await readCrd();
+  const version = crd.spec.versions[0];
+  if (!version) throw new Error(`${crdPath} has no versions`);
+  const { spec, status } = version.schema.openAPIV3Schema.properties;
+  if (!spec || !status) throw new Error(`${crdPath} lacks spec or status`);
+  const options = { bannerComment: '', additionalProperties: false, format: false, strictIndexSignatures: true } as const;
+  const body = [
+    await compile(toTypeSchema(spec), 'PetStoreSpec', options),
+    await compile(toTypeSchema(status), 'PetStoreStatus', options),
+  ].join('\n');
+  const { format } = await import('prettier');
+  const content = await format(
+    `// Generated from ${crdPath} by scripts/generate.ts. Do not edit: edit the CRD and run \`node scripts/generate.ts\`.\n\n${body}`,
+    { parser: 'typescript', printWidth: 120, singleQuote: true, trailingComma: 'all' },
+  );
+  return { path: `operator/src/api/${version.name}/petstore.generated.ts`, source: crdPath, content };
+}
+
+/** Kubernetes extensions JSON Schema does not know, mapped to plain JSON Schema for the type generator. */
+function toTypeSchema(schema: JSONSchema): JSONSchema {
+  const copy = structuredClone(schema) as JSONSchema & Record<string, unknown>;
+  const visit = (node: Record<string, unknown>): void => {
+    if (node['x-kubernetes-int-or-string'] === true) {
+      delete node.anyOf;
+      delete node.pattern;
+      node.type = ['integer', 'string'];
+    }
+    // Defaults make fields present after admission; keep them optional in types only where the schema says so.
+    for (const value of Object.values(node)) {
+      if (value && typeof value === 'object') visit(value as Record<string, unknown>);
+    }
+  };
+  visit(copy);
+  return copy;
+}
+
+export async function generatedArtifacts(): Promise<GeneratedArtifact[]> {
+  return [await petStoreTypes()];
+}
