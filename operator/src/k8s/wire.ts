@@ -3,10 +3,11 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { getSerializationType } from '@kubernetes/client-node/dist/util.js';
 
-/** An object as the API server sees it on the wire (typed model names such as `_default` mapped to JSON names). */
+/**
+ * An object exactly as the API server receives it: typed model names such as `_default` mapped to JSON names, absent
+ * fields dropped (the serializer leaves them as undefined), dates as strings.
+ */
 export function toWire(object: KubernetesObject): Record<string, unknown> {
-  return ObjectSerializer.serialize(object, getSerializationType(object.apiVersion, object.kind), '') as Record<
-    string,
-    unknown
-  >;
+  const serialized: unknown = ObjectSerializer.serialize(object, getSerializationType(object.apiVersion, object.kind), '');
+  return JSON.parse(JSON.stringify(serialized)) as Record<string, unknown>;
 }
