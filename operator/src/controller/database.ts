@@ -26,6 +26,20 @@ export interface ResolvedDatabase {
 /** A database engine's provisioning: sqlite and external are built in; rds plugs in here. */
 export type DatabaseResolver = (petStore: PetStore, spec: ResolvedSpec, ctx: ReconcileContext) => Promise<ResolvedDatabase>;
 
+/**
+ * An engine that owns something outside the cluster (rds) and must clean it up before the PetStore goes. The
+ * reconciler adds `databaseFinalizer` while such an engine is in use and removes it once `finalize` reports done.
+ */
+export interface ExternalDatabase {
+  resolve: DatabaseResolver;
+  /** One step of deletion; done=false means call again after requeueAfterMs (or on error, with backoff). */
+  finalize(petStore: PetStore, spec: ResolvedSpec, ctx: ReconcileContext): Promise<{ done: boolean; state: DatabaseState }>;
+}
+
+export const databaseFinalizer = 'petstore.example.com/database';
+/** An administrator sets this annotation to "true" to release the finalizer without cleaning up (on purpose). */
+export const releaseFinalizerAnnotation = 'petstore.example.com/release-finalizer';
+
 /** Waiting for something a user must create: retried slowly, shown on the object, not a spec error. */
 export class DependencyMissingError extends Error {
   readonly reason: string;

@@ -5,7 +5,16 @@ import type { ObjectKey } from '../runtime/types.ts';
 import { isPermanentError, PermanentError } from '../runtime/errors.ts';
 import { applyChildren } from './apply-children.ts';
 import type { ReconcileContext } from './context.ts';
-import { DependencyMissingError, resolveExternal, resolveSqlite, type DatabaseResolver, type ResolvedDatabase } from './database.ts';
+import {
+  DependencyMissingError,
+  resolveExternal,
+  resolveSqlite,
+  type DatabaseResolver,
+  type DatabaseState,
+  type ExternalDatabase,
+  type ResolvedDatabase,
+} from './database.ts';
+import { ensureFinalizer, finalize } from './finalize.ts';
 import { ensureNamespaceObjects } from './namespace-objects.ts';
 import { computeStatus, type ReconcileProblem } from './observe.ts';
 import { resolveSpec, type ResolvedSpec } from './resolved-spec.ts';
@@ -22,23 +31,30 @@ export interface Reconciler {
   reconcile(key: ObjectKey): Promise<ReconcileResult>;
 }
 
-/** Database engines other than the built-in ones (rds) register here. */
-export type DatabaseResolvers = Partial<Record<ResolvedSpec['database']['engine'], DatabaseResolver>>;
+/** Databases that live outside the cluster (rds) plug in here, by engine. */
+export type ExternalDatabases = Partial<Record<ResolvedSpec['database']['engine'], ExternalDatabase>>;
 
 /**
- * One level-triggered pass for one PetStore: get → resolve spec and database → apply children → observe → status.
- * It reads from the informer caches and writes only what differs.
+ * One level-triggered pass for one PetStore: get → finalize or ensure finalizer → resolve spec and database → apply
+ * children → observe → status. It reads from the informer caches and writes only what differs.
  */
-export function createReconciler(ctx: ReconcileContext, extraResolvers: DatabaseResolvers = {}): Reconciler {
-  const resolvers: DatabaseResolvers = { sqlite: resolveSqlite, external: resolveExternal, ...extraResolvers };
+export function createReconciler(ctx: ReconcileContext, externalDatabases: ExternalDatabases = {}): Reconciler {
+  const resolvers: Partial<Record<ResolvedSpec['database']['engine'], DatabaseResolver>> = {
+    sqlite: resolveSqlite,
+    external: resolveExternal,
+  };
+  for (const [engine, database] of Object.entries(externalDatabases)) {
+    resolvers[engine as ResolvedSpec['database']['engine']] = database.resolve;
+  }
   return {
     async reconcile(key) {
       const petStore = ctx.cache.get<PetStore>(kinds.PetStore, key.namespace, key.name);
-      if (!petStore || petStore.metadata.deletionTimestamp) {
+      if (!petStore) {
         // Children go with their owner (garbage collection); the namespace quota must shrink to who is left.
         await ensureNamespaceObjects(key.namespace, ctx);
         return {};
       }
+      if (petStore.metadata.deletionTimestamp) return deletePass(petStore, ctx, externalDatabases);
       let spec: ResolvedSpec | undefined;
       let database: ResolvedDatabase | undefined;
       let deployment: V1Deployment | undefined;
@@ -48,6 +64,7 @@ export function createReconciler(ctx: ReconcileContext, extraResolvers: Database
         spec = resolveSpec(petStore, ctx.defaults);
         const resolver = resolvers[spec.database.engine];
         if (!resolver) throw new PermanentError(`database engine ${spec.database.engine} is not supported by this operator`);
+        if (externalDatabases[spec.database.engine]) await ensureFinalizer(petStore, ctx);
         database = await resolver(petStore, spec, ctx);
         if (database.connection) {
           const outcome = await applyChildren({ petStore, spec, connection: database.connection }, ctx);
@@ -88,6 +105,31 @@ export function createReconciler(ctx: ReconcileContext, extraResolvers: Database
       return database?.state.requeueAfterMs !== undefined ? { requeueAfterMs: database.state.requeueAfterMs } : {};
     },
   };
+}
+
+/** A PetStore being deleted: its database is cleaned up by policy (status shows each step), then the finalizer goes. */
+async function deletePass(petStore: PetStore, ctx: ReconcileContext, externalDatabases: ExternalDatabases): Promise<ReconcileResult> {
+  const spec = resolveSpec(petStore, ctx.defaults);
+  let state: DatabaseState | undefined;
+  let problem: ReconcileProblem | undefined;
+  try {
+    const step = await finalize(petStore, spec, externalDatabases[spec.database.engine], ctx);
+    if (step.done) {
+      await ensureNamespaceObjects(petStore.metadata.namespace, ctx);
+      return {};
+    }
+    state = step.state;
+    if (!state) return {};
+  } catch (error) {
+    problem = describe(error);
+    const status = computeStatus({ petStore, spec, problem, now: ctx.now() });
+    if (await writeStatus(petStore, status, ctx)) {
+      await ctx.client.event(petStore, { type: 'Warning', reason: 'DeletionFailed', action: 'Finalize', note: problem.message });
+    }
+    throw error;
+  }
+  await writeStatus(petStore, computeStatus({ petStore, spec, database: state, now: ctx.now() }), ctx);
+  return state.requeueAfterMs !== undefined ? { requeueAfterMs: state.requeueAfterMs } : {};
 }
 
 /**
