@@ -1,6 +1,7 @@
 // Regenerates every artifact derived from a single source, or with --check fails when a committed copy drifted.
-// Sources: crds/ (the PetStore CRD). Generated: operator/src/api/v1alpha1/petstore.generated.ts.
-import { readFile, writeFile } from 'node:fs/promises';
+// Sources: crds/ (the PetStore CRD). Generated: the TypeScript types, the chart's and config/'s CRD copies.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { generatedArtifacts } from './generated-artifacts.ts';
 
 const check = process.argv.includes('--check');
@@ -12,6 +13,7 @@ for (const artifact of await generatedArtifacts()) {
     drifted++;
     console.error(`${artifact.path} is out of date with ${artifact.source}: run \`node scripts/generate.ts\``);
   } else {
+    await mkdir(path.dirname(artifact.path), { recursive: true });
     await writeFile(artifact.path, artifact.content);
     console.log(`wrote ${artifact.path}`);
   }

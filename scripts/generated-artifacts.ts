@@ -61,6 +61,32 @@ function toTypeSchema(schema: JSONSchema): JSONSchema {
   return copy;
 }
 
+/** The CRD as the chart installs it: templated (so `helm upgrade` upgrades it) and kept on `helm uninstall`. */
+async function chartCrd(): Promise<GeneratedArtifact> {
+  const crd = await readFile(path.join(repoRoot, crdPath), 'utf8');
+  const body = crd
+    .replace(/^#.*\n/gm, '')
+    .replace(
+      /^metadata:\n  name: (.*)\n/m,
+      'metadata:\n  name: $1\n  {{- if .Values.crds.keep }}\n  annotations:\n    helm.sh/resource-policy: keep\n  {{- end }}\n',
+    );
+  return {
+    path: 'charts/petstore-operator/templates/crds/petstores.petstore.example.com.yaml',
+    source: crdPath,
+    content: `{{- if .Values.crds.enabled }}\n# Generated from ${crdPath} by scripts/generate.ts. Do not edit.\n${body}{{- end }}\n`,
+  };
+}
+
+/** kustomize cannot read files above its root, so config/crd carries a generated copy. */
+async function kustomizeCrd(): Promise<GeneratedArtifact> {
+  const crd = await readFile(path.join(repoRoot, crdPath), 'utf8');
+  return {
+    path: 'config/crd/bases/petstore.example.com_petstores.yaml',
+    source: crdPath,
+    content: `# Generated from ${crdPath} by scripts/generate.ts. Do not edit.\n${crd.replace(/^#.*\n/gm, '')}`,
+  };
+}
+
 export async function generatedArtifacts(): Promise<GeneratedArtifact[]> {
-  return [await petStoreTypes()];
+  return [await petStoreTypes(), await chartCrd(), await kustomizeCrd()];
 }

@@ -1,0 +1,64 @@
+import { isIP } from 'node:net';
+import { builtinDefaults, type OperatorDefaults } from './controller/operator-defaults.ts';
+
+/** The operator's own settings (the runtime's flags live in runtime/config.ts); all from the environment. */
+export interface OperatorConfig {
+  defaults: OperatorDefaults;
+  /** Undefined when the operator is not set up for RDS (then engine rds is refused with a clear reason). */
+  rds?: { dbSubnetGroupName: string; vpcSecurityGroupIds: string[]; clusterName: string };
+}
+
+/** Environment variables, with what they set; docs and the Helm chart follow this list. */
+export const operatorEnvironment = {
+  PETSTORE_API_IMAGE: 'API image for PetStores without spec.image',
+  PETSTORE_ALLOWED_CIDRS: 'comma-separated CIDRs allowed to reach the API when spec.networkPolicy.allowedCIDRs is unset',
+  PETSTORE_DATABASE_CIDRS: 'comma-separated CIDRs the API may reach on 5432 when spec.networkPolicy.databaseCIDRs is unset',
+  PETSTORE_INGRESS_CLASS: 'IngressClass when spec.ingress.className is unset',
+  PETSTORE_DEFAULT_OWNER: 'Owner tag when spec.tags.owner is unset',
+  PETSTORE_DEFAULT_COST_CENTER: 'Cost-Center tag when spec.tags.costCenter is unset',
+  RDS_DB_SUBNET_GROUP: 'DB subnet group for RDS instances; unset turns engine rds off',
+  RDS_SECURITY_GROUP_IDS: 'comma-separated VPC security group ids for RDS instances',
+  CLUSTER_NAME: 'name of this Kubernetes cluster, tagged on AWS resources to prove ownership',
+} as const;
+
+export class OperatorConfigError extends Error {
+  constructor(variable: keyof typeof operatorEnvironment, problem: string) {
+    super(`${variable} ${problem}`);
+    this.name = 'OperatorConfigError';
+  }
+}
+
+export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig {
+  const list = (name: keyof typeof operatorEnvironment): string[] | undefined => {
+    const value = env[name]?.trim();
+    return value ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
+  };
+  const cidrs = (name: 'PETSTORE_ALLOWED_CIDRS' | 'PETSTORE_DATABASE_CIDRS'): string[] | undefined => {
+    const values = list(name);
+    for (const value of values ?? []) {
+      const [address, prefix, extra] = value.split('/');
+      const bits = isIP(address ?? '') === 6 ? 128 : 32;
+      if (extra !== undefined || !isIP(address ?? '') || !/^\d+$/.test(prefix ?? '') || Number(prefix) > bits) {
+        throw new OperatorConfigError(name, `has "${value}", which is not a CIDR such as 10.0.101.0/24`);
+      }
+    }
+    return values;
+  };
+  const defaults: OperatorDefaults = {
+    apiImage: env.PETSTORE_API_IMAGE?.trim() || builtinDefaults.apiImage,
+    allowedCIDRs: cidrs('PETSTORE_ALLOWED_CIDRS') ?? builtinDefaults.allowedCIDRs,
+    databaseCIDRs: cidrs('PETSTORE_DATABASE_CIDRS') ?? builtinDefaults.databaseCIDRs,
+    ingressClassName: env.PETSTORE_INGRESS_CLASS?.trim() || builtinDefaults.ingressClassName,
+    owner: env.PETSTORE_DEFAULT_OWNER?.trim() || builtinDefaults.owner,
+    costCenter: env.PETSTORE_DEFAULT_COST_CENTER?.trim() || builtinDefaults.costCenter,
+  };
+  const subnetGroup = env.RDS_DB_SUBNET_GROUP?.trim();
+  if (!subnetGroup) return { defaults };
+  const securityGroups = list('RDS_SECURITY_GROUP_IDS') ?? [];
+  for (const id of securityGroups) {
+    if (!/^sg-[0-9a-f]{8,17}$/.test(id)) throw new OperatorConfigError('RDS_SECURITY_GROUP_IDS', `has "${id}", which is not a security group id (sg-…)`);
+  }
+  const clusterName = env.CLUSTER_NAME?.trim();
+  if (!clusterName) throw new OperatorConfigError('CLUSTER_NAME', 'must be set when RDS_DB_SUBNET_GROUP is (it is tagged on every RDS instance)');
+  return { defaults, rds: { dbSubnetGroupName: subnetGroup, vpcSecurityGroupIds: securityGroups, clusterName } };
+}
