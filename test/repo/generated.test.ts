@@ -4,8 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { generatedArtifacts, repoRoot } from '../../scripts/generated-artifacts.ts';
 
+const artifacts = await generatedArtifacts();
+
 describe('generated files match their single source', () => {
-  it.each((await generatedArtifacts()).map((a) => [a.path, a] as const))('%s', (_path, artifact) => {
+  it.each(artifacts.map((a) => [a.path, a] as const))('%s', (_path, artifact) => {
     const committed = readFileSync(path.join(repoRoot, artifact.path), 'utf8');
     // On failure: run `node scripts/generate.ts` and commit the result.
     expect(committed).toEqual(artifact.content);
