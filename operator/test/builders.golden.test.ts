@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { stringify } from 'yaml';
+import { buildMigrationJob } from '../src/builders/migration-job.ts';
 import { buildLimitRange, buildResourceQuota } from '../src/builders/resource-quota.ts';
 import { postgresConnection, sqliteConnection } from '../src/controller/database-connection.ts';
 import { dependents } from '../src/controller/dependents.ts';
@@ -21,12 +22,13 @@ const connections = {
 describe('builders produce the committed golden YAML', () => {
   it.each(examplePetStores())('for examples/$file', ({ file, petStore }) => {
     const spec = resolveSpec(petStore, builtinDefaults);
-    const inputs = { petStore, spec, connection: connections[spec.database.engine] };
+    const inputs = { petStore, spec, connection: connections[spec.database.engine], deployImage: spec.image };
     const members = [{ petStore, spec }];
     const children = [
       ...dependents.map((dependent) => dependent.desired(inputs)),
       buildResourceQuota('pets', members),
       buildLimitRange('pets', members),
+      spec.database.engine === 'sqlite' ? undefined : buildMigrationJob(petStore, spec),
     ].filter((child) => child !== undefined);
     const rendered = children.map((child) => stringify(toWire(child), { sortMapEntries: false })).join('---\n');
     const golden = path.join(import.meta.dirname, 'golden', file);

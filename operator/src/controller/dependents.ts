@@ -20,6 +20,8 @@ export interface BuildInputs {
   petStore: PetStore;
   spec: ResolvedSpec;
   connection: DatabaseConnection;
+  /** The image the Deployment runs in this pass (the migration decides); undefined: no Deployment yet. */
+  deployImage: string | undefined;
 }
 
 /** One child kind of a PetStore: where it lives, its name, and its desired state (undefined: the child must not exist). */
@@ -45,7 +47,10 @@ export const dependents: readonly Dependent[] = [
   {
     kind: kinds.Deployment,
     name: (p) => childNames(p).deployment,
-    desired: (i) => buildDeployment(i.petStore, i.spec, { configChecksum: configChecksum(configMapOf(i), secretOf(i)) }),
+    desired: (i) =>
+      i.deployImage === undefined
+        ? undefined
+        : buildDeployment(i.petStore, { ...i.spec, image: i.deployImage }, { configChecksum: configChecksum(configMapOf(i), secretOf(i)) }),
   },
   {
     kind: kinds.HorizontalPodAutoscaler,

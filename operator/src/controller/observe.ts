@@ -3,6 +3,7 @@ import { ConditionType, type Condition, type PetStore, type PetStoreStatus } fro
 import { childNames, selectorLabels } from '../builders/metadata.ts';
 import { serviceUrl } from '../builders/ingress.ts';
 import type { DatabaseState } from './database.ts';
+import type { MigrationPlan } from './migration.ts';
 import type { ResolvedSpec } from './resolved-spec.ts';
 
 /** What went wrong in this pass, if anything. */
@@ -18,6 +19,7 @@ export interface Observation {
   spec?: ResolvedSpec;
   database?: DatabaseState;
   deployment?: V1Deployment;
+  migration?: MigrationPlan;
   problem?: ReconcileProblem;
   now: Date;
 }
@@ -36,7 +38,7 @@ interface Verdict {
  * what was observed in this pass, never accumulated.
  */
 function verdict(observation: Observation): Verdict {
-  const { problem, database, deployment } = observation;
+  const { problem, database, deployment, migration } = observation;
   if (problem?.kind === 'permanent') {
     return { ready: false, reason: problem.reason, message: problem.message, progressing: false, degraded: true, stalled: true };
   }
@@ -52,6 +54,12 @@ function verdict(observation: Observation): Verdict {
       degraded: false,
       stalled: false,
     };
+  }
+  if (migration?.state === 'Failed') {
+    return { ready: false, reason: 'MigrationFailed', message: migration.message, progressing: false, degraded: true, stalled: true };
+  }
+  if (migration?.state === 'Running') {
+    return { ready: false, reason: 'MigrationRunning', message: migration.message, progressing: true, degraded: false, stalled: false };
   }
   const rollout = rolloutState(deployment);
   if (rollout.failed) {

@@ -15,6 +15,7 @@ import {
   type ResolvedDatabase,
 } from './database.ts';
 import { ensureFinalizer, finalize } from './finalize.ts';
+import { migrate, type MigrationPlan } from './migration.ts';
 import { ensureNamespaceObjects } from './namespace-objects.ts';
 import { computeStatus, type ReconcileProblem } from './observe.ts';
 import { resolveSpec, type ResolvedSpec } from './resolved-spec.ts';
@@ -58,6 +59,7 @@ export function createReconciler(ctx: ReconcileContext, externalDatabases: Exter
       let spec: ResolvedSpec | undefined;
       let database: ResolvedDatabase | undefined;
       let deployment: V1Deployment | undefined;
+      let migration: MigrationPlan | undefined;
       let problem: ReconcileProblem | undefined;
       let failure: unknown;
       try {
@@ -67,7 +69,9 @@ export function createReconciler(ctx: ReconcileContext, externalDatabases: Exter
         if (externalDatabases[spec.database.engine]) await ensureFinalizer(petStore, ctx);
         database = await resolver(petStore, spec, ctx);
         if (database.connection) {
-          const outcome = await applyChildren({ petStore, spec, connection: database.connection }, ctx);
+          migration = await migrate(petStore, spec, ctx);
+          const inputs = { petStore, spec, connection: database.connection, deployImage: migration.deployImage };
+          const outcome = await applyChildren(inputs, ctx);
           deployment = outcome.live.get('Deployment') as V1Deployment | undefined;
           const shared = await ensureNamespaceObjects(petStore.metadata.namespace, ctx);
           const changed = [...outcome.applied, ...shared];
@@ -92,6 +96,7 @@ export function createReconciler(ctx: ReconcileContext, externalDatabases: Exter
         ...(spec ? { spec } : {}),
         ...(database ? { database: database.state } : {}),
         ...(deployment ? { deployment } : {}),
+        ...(migration ? { migration } : {}),
         ...(problem ? { problem } : {}),
         now: ctx.now(),
       });

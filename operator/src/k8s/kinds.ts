@@ -28,6 +28,7 @@ export const kinds = {
   NetworkPolicy: kindOf('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies'),
   ResourceQuota: kindOf('', 'v1', 'ResourceQuota', 'resourcequotas'),
   LimitRange: kindOf('', 'v1', 'LimitRange', 'limitranges'),
+  Job: kindOf('batch', 'v1', 'Job', 'jobs'),
 } as const;
 
 export type KindName = keyof typeof kinds;
