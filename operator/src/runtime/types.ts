@@ -1,0 +1,60 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+
+/** Any Kubernetes object as it arrives from the API server (plain JSON; timestamps are strings, not Dates). */
+export type KubeObject = KubernetesObject;
+
+/**
+ * What to list and watch: one resource of one API group version, optionally narrowed by selectors.
+ * `group` is '' for the core API (Secrets, ConfigMaps, Services).
+ */
+export interface WatchSpec {
+  readonly group: string;
+  readonly version: string;
+  /** The lower-case plural resource name used in URLs, e.g. `deployments`. */
+  readonly plural: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  /** Server-side label selector, e.g. `app.kubernetes.io/managed-by=petstore-operator`; scope owned kinds with it. */
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+}
+
+/** The identity of a namespaced (or cluster-scoped, namespace '') object: what a reconcile request carries. */
+export interface ObjectKey {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** `namespace/name`, or `name` for cluster-scoped objects (client-go's MetaNamespaceKeyFunc). */
+export function keyOf(ref: ObjectKey): string {
+  return ref.namespace === '' ? ref.name : `${ref.namespace}/${ref.name}`;
+}
+
+/** Inverse of {@link keyOf}. */
+export function parseKey(key: string): ObjectKey {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+/** The key of an object from its metadata; throws when the object has no name (the API server never sends one). */
+export function objectKeyOf(obj: KubeObject): ObjectKey {
+  const name = obj.metadata?.name;
+  if (name === undefined || name === '') throw new Error(`object of kind ${obj.kind ?? '?'} has no metadata.name`);
+  return { namespace: obj.metadata?.namespace ?? '', name };
+}
+
+/** `group/version`, or `version` for the core group: the apiVersion written into objects of this kind. */
+export function apiVersionOf(spec: Pick<WatchSpec, 'group' | 'version'>): string {
+  return spec.group === '' ? spec.version : `${spec.group}/${spec.version}`;
+}
+
+/** The group of an apiVersion string (`apps/v1` → `apps`, `v1` → ''). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** A short human name for logs and metric labels, e.g. `deployments.apps` or `secrets`. */
+export function resourceName(spec: Pick<WatchSpec, 'group' | 'plural'>): string {
+  return spec.group === '' ? spec.plural : `${spec.plural}.${spec.group}`;
+}
