@@ -1,7 +1,31 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+/** The owner reference fields the runtime reads. */
+export interface OwnerReference {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly controller?: boolean;
+}
 
-/** Any Kubernetes object as it arrives from the API server (plain JSON; timestamps are strings, not Dates). */
-export type KubeObject = KubernetesObject;
+/** The metadata fields the runtime reads; any richer type (V1ObjectMeta, a CRD's) fits. */
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  ownerReferences?: readonly OwnerReference[];
+  managedFields?: unknown;
+}
+
+/**
+ * Any Kubernetes object as the API server sends it: plain JSON, so timestamps are strings even where the
+ * @kubernetes/client-node model types say Date. V1Deployment, V1Secret or a custom resource type all fit.
+ */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+}
 
 /**
  * What to list and watch: one resource of one API group version, optionally narrowed by selectors.
