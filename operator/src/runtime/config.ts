@@ -359,7 +359,7 @@ function validate(config: RuntimeConfig): void {
   }
   if (config.metricsBindAddress !== undefined && config.healthProbeBindAddress !== undefined) {
     const { metricsBindAddress: m, healthProbeBindAddress: h } = config;
-    if (m.port === h.port && (m.host === h.host || m.host === undefined || h.host === undefined)) {
+    if (m.port !== 0 && m.port === h.port && (m.host === h.host || m.host === undefined || h.host === undefined)) {
       throw new ConfigError(
         `--metrics-bind-address and --health-probe-bind-address both use port ${m.port}; give them different ports`,
       );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isPermanentError } from './errors.ts';
 import type { Informer, InformerEvent } from './informer.ts';
 import type { Logger } from './logger.ts';
@@ -198,7 +199,7 @@ export class Controller<P extends KubeObject> {
     const { metrics, reconcile } = this.#options;
     const request = parseKey(key);
     const retries = this.queue.numRequeues(key);
-    const log = this.#log.child({ namespace: request.namespace, name: request.name });
+    const log = this.#log.child({ namespace: request.namespace, name: request.name, reconcileID: randomUUID() });
     const started = performance.now();
     let result: ReconcileResultLabel;
     metrics.activeWorkers.inc({ controller: this.name });

@@ -106,7 +106,10 @@ export class LeaderElector {
         return 'lost';
       }
       // A request may use at most what is left of the deadline, so giving up is never late.
-      const attempt = AbortSignal.any([signal, AbortSignal.timeout(Math.min(remaining, renewDeadlineMs / 2))]);
+      const attempt = AbortSignal.any([
+        signal,
+        AbortSignal.timeout(Math.ceil(Math.min(remaining, renewDeadlineMs / 2))),
+      ]);
       if (await this.#tryAcquireOrRenew(attempt)) lastRenewal = performance.now();
     }
     return 'stopped';
@@ -130,7 +133,7 @@ export class LeaderElector {
       leaseTransitions: observed.record.leaseTransitions,
     };
     try {
-      const released = await lock.update(record, observed.resourceVersion, AbortSignal.timeout(timeoutMs));
+      const released = await lock.update(record, observed.resourceVersion, AbortSignal.timeout(Math.ceil(timeoutMs)));
       if (released === undefined) log.warn({ lease: lock.description }, 'lease changed meanwhile; not released');
       else log.info({ lease: lock.description }, 'released leader lease');
     } catch (err) {

@@ -24,20 +24,18 @@ const REDACT_PATHS = [
 
 export interface LoggerOptions {
   readonly level?: LogLevel;
-  readonly name?: string;
   /** Where to write; defaults to stdout. Tests pass a stream to read the lines back. */
   readonly destination?: NodeJS.WritableStream;
 }
 
 /**
  * A JSON logger with ISO timestamps and textual levels (`"level":"info"`), which log pipelines parse without knowing
- * pino's numeric levels.
+ * pino's numeric levels. No `name` field: `name` and `namespace` are the reconciled object's, as in controller-runtime.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   // Synchronous writes to stdout (pino's default): the last lines before an exit (lease lost) must not be lost.
   return pino(
     {
-      name: options.name ?? 'petstore-operator',
       level: options.level ?? 'info',
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
