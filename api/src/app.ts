@@ -1,0 +1,63 @@
+import cors from '@koa/cors';
+import Koa from 'koa';
+import type { DataSource } from 'typeorm';
+import type { Config } from './config.ts';
+import { healthHandlers } from './health/health.handlers.ts';
+import type { AppState } from './http/context.ts';
+import { createMetrics, metricsEndpoint, type Metrics } from './http/metrics.ts';
+import { observe } from './http/observe.ts';
+import { openApiRouter } from './http/openapi-router.ts';
+import type { Logger } from './logger.ts';
+import { openApiDocument } from './openapi/document.ts';
+import { petHandlers } from './pets/pets.handlers.ts';
+import { problems } from './problem.ts';
+import { storeHandlers } from './store/store.handlers.ts';
+import { userHandlers } from './users/users.handlers.ts';
+
+export interface AppDeps {
+  config: Config;
+  /** An initialized, migrated data source. */
+  dataSource: DataSource;
+  logger: Logger;
+  /** Set `draining` when shutdown begins: readiness turns 503 and responses close their connections. */
+  lifecycle: { draining: boolean };
+  /** Defaults to a fresh registry with the process metrics. */
+  metrics?: Metrics;
+}
+
+/** The Pet Store API as a Koa app, not listening: `app.callback()` serves it (see http/server.ts). */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const { config, logger, lifecycle } = deps;
+  const metrics = deps.metrics ?? createMetrics(config, deps.dataSource);
+  const document = openApiDocument(config);
+  const router = openApiRouter(document, {
+    ...petHandlers(deps),
+    ...storeHandlers(deps),
+    ...userHandlers(deps),
+    ...healthHandlers(deps),
+    getOpenApiDocument: (ctx) => {
+      ctx.body = document;
+    },
+  });
+
+  // Behind the ALB: X-Forwarded-* are the client's, and only the last hop is trusted.
+  const app = new Koa<AppState>({ proxy: true, maxIpsCount: 1 });
+  app.silent = true; // errors are logged once, by problems(), with the request id
+  const origins = new Set(config.corsOrigins);
+  app
+    .use(observe(logger, metrics, lifecycle))
+    .use(
+      cors({
+        origin: (ctx) => (origins.has('*') ? '*' : origins.has(ctx.get('Origin')) ? ctx.get('Origin') : ''),
+        allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'],
+        allowHeaders: ['Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
+        exposeHeaders: ['ETag', 'Location', 'Link', 'Retry-After', 'X-Request-Id'],
+        maxAge: 600,
+      }),
+    )
+    .use(problems())
+    .use(metricsEndpoint(metrics))
+    .use(router.routes())
+    .use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import type { LevelWithSilent } from 'pino';
+
+/** Where the API keeps its data: an embedded SQLite file (or `:memory:`), or a PostgreSQL server. */
+export type DatabaseConfig = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
+
+export interface Config {
+  host: string;
+  port: number;
+  apiVersion: string;
+  environment: 'development' | 'staging' | 'production';
+  logLevel: LevelWithSilent;
+  paginationLimit: number;
+  /** Allowed browser origins; `*` allows any. Empty: no CORS headers at all. */
+  corsOrigins: string[];
+  database: DatabaseConfig;
+}
+
+/** Invalid configuration; the message names every offending variable and never echoes a secret. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The embedded database when neither DATABASE_URL nor DB_* is set: api/data/ next to src/ and dist/ (git-ignored). */
+export const defaultSqlitePath = fileURLToPath(new URL('../data/petstore.sqlite', import.meta.url));
+
+const port = { type: 'integer', minimum: 1, maximum: 65535 };
+const text = { type: 'string', minLength: 1, pattern: '^[^\\u0000-\\u001f]*$' };
+
+// The environment's contract, checked as a whole so one start-up error lists every bad variable.
+const envSchema = {
+  type: 'object',
+  properties: {
+    HOST: { ...text, default: '0.0.0.0' },
+    PORT: { ...port, default: 8080 },
+    API_VERSION: { ...text, maxLength: 64, default: packageVersion },
+    ENVIRONMENT: { enum: ['development', 'staging', 'production'], default: 'development' },
+    LOG_LEVEL: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], default: 'info' },
+    PAGINATION_LIMIT: { type: 'integer', minimum: 1, maximum: 1000, default: 20 },
+    CORS_ORIGINS: { type: 'string', default: '' },
+    DATABASE_URL: { type: 'string', pattern: '^(sqlite:|postgres(ql)?://)' },
+    DB_HOST: text,
+    DB_PORT: { ...port, default: 5432 },
+    DB_NAME: text,
+    DB_USER: text,
+    DB_PASSWORD: { type: 'string' },
+    SQLITE_PATH: { ...text, default: defaultSqlitePath },
+  },
+} as const;
+
+interface Env {
+  HOST: string;
+  PORT: number;
+  API_VERSION: string;
+  ENVIRONMENT: Config['environment'];
+  LOG_LEVEL: LevelWithSilent;
+  PAGINATION_LIMIT: number;
+  CORS_ORIGINS: string;
+  DATABASE_URL?: string;
+  DB_HOST?: string;
+  DB_PORT: number;
+  DB_NAME?: string;
+  DB_USER?: string;
+  DB_PASSWORD?: string;
+  SQLITE_PATH: string;
+}
+
+const validateEnv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true }).compile<Env>(envSchema);
+
+/** Reads the configuration from environment variables (names as in the seed deployment guide), or throws ConfigError. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const env: Record<string, string> = {};
+  for (const name of Object.keys(envSchema.properties)) {
+    const value = environment[name]?.trim();
+    if (value) env[name] = value; // an empty value (a blank ConfigMap key) means "use the default"
+  }
+  // The seeds write levels and environments in upper case (LOG_LEVEL=INFO).
+  if (env.LOG_LEVEL) env.LOG_LEVEL = env.LOG_LEVEL.toLowerCase().replace(/^warning$/, 'warn');
+  if (env.ENVIRONMENT) env.ENVIRONMENT = env.ENVIRONMENT.toLowerCase();
+
+  if (!validateEnv(env)) {
+    const problems = (validateEnv.errors ?? []).map((e) => {
+      const name = e.instancePath.slice(1);
+      const shown = name === 'DATABASE_URL' || name === 'DB_PASSWORD' ? '' : ` (got ${JSON.stringify(env[name])})`;
+      const rule =
+        e.keyword === 'enum'
+          ? `must be one of ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}`
+          : e.message;
+      return `${name} ${rule ?? 'is invalid'}${shown}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const valid = env as unknown as Env;
+  return {
+    host: valid.HOST,
+    port: valid.PORT,
+    apiVersion: valid.API_VERSION,
+    environment: valid.ENVIRONMENT,
+    logLevel: valid.LOG_LEVEL,
+    paginationLimit: valid.PAGINATION_LIMIT,
+    corsOrigins: parseCorsOrigins(valid.CORS_ORIGINS),
+    database: databaseConfig(valid),
+  };
+}
+
+function parseCorsOrigins(list: string): string[] {
+  const origins = list
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== '*' && URL.parse(origin)?.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], or *)`);
+    }
+  }
+  return origins;
+}
+
+// DATABASE_URL wins; DB_USER / DB_PASSWORD fill in or replace its credentials (so a password needs no URL-encoding).
+// Without DATABASE_URL, DB_HOST + DB_NAME + DB_USER describe a PostgreSQL server; with none of them, SQLite.
+function databaseConfig(env: Env): DatabaseConfig {
+  const url = env.DATABASE_URL;
+  if (url?.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file)
+      throw new ConfigError('DATABASE_URL: sqlite: needs a file path or :memory: (e.g. sqlite:/data/petstore.sqlite)');
+    return { engine: 'sqlite', file };
+  }
+  let postgres: URL;
+  if (url) {
+    const parsed = URL.parse(url);
+    if (!parsed?.hostname)
+      throw new ConfigError('DATABASE_URL is not a valid postgres://user:password@host:port/name URL');
+    postgres = parsed;
+  } else if (env.DB_HOST ?? env.DB_NAME ?? env.DB_USER ?? env.DB_PASSWORD) {
+    const missing = (['DB_HOST', 'DB_NAME', 'DB_USER'] as const).filter((name) => !env[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(`${missing.join(', ')} must be set when DATABASE_URL is not (or set DATABASE_URL instead)`);
+    }
+    postgres = new URL(`postgres://${env.DB_HOST ?? ''}:${env.DB_PORT}/${encodeURIComponent(env.DB_NAME ?? '')}`);
+  } else {
+    return { engine: 'sqlite', file: env.SQLITE_PATH };
+  }
+  if (env.DB_USER) postgres.username = encodeURIComponent(env.DB_USER);
+  if (env.DB_PASSWORD) postgres.password = encodeURIComponent(env.DB_PASSWORD);
+  return { engine: 'postgres', url: postgres.href };
+}
+
+/** The database as it may appear in logs: the password is replaced, nothing else. */
+export function describeDatabase(database: DatabaseConfig): string {
+  if (database.engine === 'sqlite') return `sqlite:${database.file}`;
+  const url = new URL(database.url);
+  if (url.password) url.password = '***';
+  return url.href;
+}

@@ -1,0 +1,37 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger };
+
+// Request headers are never logged as a whole; these paths guard any object that still reaches a log line
+// (a header map, a user body, a TypeORM error carrying query parameters).
+const redactPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["api_key"]',
+  'res.headers["set-cookie"]',
+  'password',
+  '*.password',
+  'err.parameters',
+  'err.driverError.parameters',
+];
+
+export interface LoggerOptions {
+  logLevel: string;
+  apiVersion: string;
+  environment: string;
+}
+
+/** JSON lines on stdout (or `destination`): ISO time, level names, service/version/environment on every line. */
+export function createLogger(config: LoggerOptions, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: { service: 'petstore-api', version: config.apiVersion, environment: config.environment },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: redactPaths, censor: '[REDACTED]' },
+    },
+    // Asynchronous writes keep logging off the request path; pino flushes them on exit.
+    destination ?? pino.destination({ sync: false }),
+  );
+}

@@ -1,0 +1,49 @@
+// The API server: `node api/src/main.ts` (or `node dist/main.js` in the image). Configured by environment variables
+// (config.ts); on SQLite it migrates at start, on PostgreSQL `migrate.ts` does that once per rollout.
+import { createApp } from './app.ts';
+import { describeDatabase, loadConfig } from './config.ts';
+import { openDatabase } from './db/data-source.ts';
+import { runMigrations } from './db/migrate.ts';
+import { drain, listen } from './http/server.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { apiBasePath } from './openapi/document.ts';
+
+let logger: Logger = createLogger({ logLevel: 'info', apiVersion: 'unknown', environment: 'unknown' });
+process.on('uncaughtException', (error) => {
+  logger.fatal({ err: error }, 'uncaught exception');
+  process.exit(1);
+});
+
+try {
+  const config = loadConfig();
+  logger = createLogger(config);
+  const dataSource = await openDatabase(config.database);
+  if (config.database.engine === 'sqlite') {
+    const applied = await runMigrations(dataSource);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+  } else if (await dataSource.showMigrations()) {
+    logger.warn('the database schema has pending migrations: run `node dist/migrate.js` (npm run migrate)');
+  }
+
+  const lifecycle = { draining: false };
+  const app = createApp({ config, dataSource, logger, lifecycle });
+  const server = await listen(app.callback(), config);
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  logger.info(
+    { url: `http://${host}:${config.port}${apiBasePath}`, database: describeDatabase(config.database) },
+    'listening',
+  );
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'draining: finishing in-flight requests');
+    lifecycle.draining = true;
+    await drain(server);
+    await dataSource.destroy();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (s) => void shutdown(s));
+} catch (error) {
+  logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
