@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# Deploys one environment of the Pet Store platform, end to end and idempotently:
+#   terraform apply (infra-terraform) -> build and push the operator and API images to ECR -> kubeconfig ->
+#   AWS Load Balancer Controller and Cluster Autoscaler (Helm) -> petstore-operator (Helm, values from Terraform outputs)
+#   -> a PetStore -> wait until it is Ready, check its health endpoint and print its URL.
+# With --rollback it instead returns the operator release (and with it the default API image) to its previous revision.
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+script_name=deploy
+# shellcheck source=lib/common.sh
+source "$(dirname "$0")/lib/common.sh"
+
+usage() {
+  cat <<EOF
+Usage: scripts/deploy.sh --environment <env> --host <dns name> [options]
+
+  -e, --environment ENV     environment to deploy: $(list_environments) (infra-terraform/environments/ENV.tfvars)
+      --host NAME           DNS name the Pet Store API is served on (point it at the ALB; required)
+      --certificate-arn ARN ACM certificate for --host (HTTPS; required for prod)
+      --database ENGINE     sqlite or rds (default: sqlite for dev, rds otherwise, as the seeds ask)
+      --name NAME           PetStore name (default: pet-store)
+      --namespace NS        PetStore namespace (default: pet-store)
+      --image-tag TAG       tag of both images (default: the current git commit; a dirty tree is refused)
+      --state-bucket NAME   S3 bucket of the Terraform state (default: \$TF_STATE_BUCKET)
+      --skip-infra          do not run terraform apply (use the state's outputs as they are)
+      --rollback            roll petstore-operator back to its previous Helm revision and re-check the PetStore
+  -y, --yes                 do not ask before terraform apply
+      --dry-run             print every command that would change something, change nothing
+  -h, --help                this help
+
+Prerequisites: terraform >= $MIN_TERRAFORM_VERSION, aws >= $MIN_AWS_CLI_VERSION, kubectl >= $MIN_KUBECTL_VERSION, helm >= $MIN_HELM_VERSION,
+docker >= $MIN_DOCKER_VERSION, curl, git; AWS credentials for the environment's account (aws_account_id in its tfvars).
+EOF
+}
+
+environment='' host='' certificate_arn='' database='' petstore_name=pet-store namespace=pet-store image_tag=''
+state_bucket=${TF_STATE_BUCKET:-} skip_infra=0 rollback=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -e | --environment) environment=${2:?--environment needs a value}; shift ;;
+    --host) host=${2:?--host needs a value}; shift ;;
+    --certificate-arn) certificate_arn=${2:?--certificate-arn needs a value}; shift ;;
+    --database) database=${2:?--database needs a value}; shift ;;
+    --name) petstore_name=${2:?--name needs a value}; shift ;;
+    --namespace) namespace=${2:?--namespace needs a value}; shift ;;
+    --image-tag) image_tag=${2:?--image-tag needs a value}; shift ;;
+    --state-bucket) state_bucket=${2:?--state-bucket needs a value}; shift ;;
+    --skip-infra) skip_infra=1 ;;
+    --rollback) rollback=1 ;;
+    -y | --yes) ASSUME_YES=1 ;;
+    --dry-run) DRY_RUN=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+  shift
+done
+
+load_environment "$environment"
+[ -n "$host" ] || die "--host is required: the DNS name the API is served on (e.g. shop.example.com)"
+[ -n "$database" ] || { [ "$environment" = dev ] && database=sqlite || database=rds; }
+case "$database" in sqlite | rds) ;; *) die "--database must be sqlite or rds, not \"$database\"" ;; esac
+[ "$environment" != prod ] || [ -n "$certificate_arn" ] ||
+  die "--certificate-arn is required for prod: production Pet Stores are served over HTTPS only"
+make_workdir
+
+# --- steps -------------------------------------------------------------------------------------------------------------
+
+preflight() {
+  step "prerequisites"
+  if [ "$rollback" = 1 ]; then
+    require_tools terraform aws kubectl helm curl
+  else
+    require_tools terraform aws kubectl helm docker curl git
+  fi
+  require_aws_account
+  if [ -z "$image_tag" ] && [ "$rollback" = 0 ]; then
+    [ -z "$(git -C "$root" status --porcelain)" ] ||
+      die "the working tree has uncommitted changes; commit them or pass --image-tag (image tags are immutable)"
+    image_tag=$(git -C "$root" rev-parse --short=12 HEAD)
+  fi
+  [ "$rollback" = 1 ] || log "image tag: $image_tag"
+}
+
+apply_infrastructure() {
+  step "infrastructure (terraform, $environment)"
+  terraform_init "$state_bucket"
+  if [ "$skip_infra" = 1 ] || [ "$rollback" = 1 ]; then
+    log "skipping terraform apply"
+    return
+  fi
+  # plan changes nothing, so it runs in --dry-run too and shows what apply would do.
+  log "+ terraform plan"
+  terraform -chdir="$infra_dir" plan -input=false -var-file="environments/$environment.tfvars" -out="$work/plan.tfplan" >&2 ||
+    die "terraform plan failed (see above)"
+  confirm "Apply this plan to $environment (account $account_id)?"
+  run terraform -chdir="$infra_dir" apply -input=false "$work/plan.tfplan"
+}
+
+read_outputs() {
+  cluster_name=$(tf_output cluster_name)
+  kubernetes_version=$(tf_output kubernetes_version)
+  operator_namespace=$(tf_output operator_namespace)
+  tf_output_json ecr_repository_urls "$work/ecr.json"
+  tf_output_json operator_helm_values "$work/operator-values.json"
+  tf_output_json load_balancer_controller_helm_values "$work/lbc-values.json"
+  tf_output_json cluster_autoscaler_helm_values "$work/autoscaler-values.json"
+  operator_repository=$(sed -nE 's/.*"operator"[[:space:]]*:[[:space:]]*"([^"]+)".*/\1/p' "$work/ecr.json")
+  api_repository=$(sed -nE 's/.*"api"[[:space:]]*:[[:space:]]*"([^"]+)".*/\1/p' "$work/ecr.json")
+  operator_repository=${operator_repository:-<ecr operator repository>}
+  api_repository=${api_repository:-<ecr api repository>}
+}
+
+# Builds (unless a local image with the tag exists, e.g. loaded from CI's build job) and pushes; a tag already in ECR
+# is left alone, because tags are immutable and a second run must not fail.
+push_image() {
+  local repository=$2 dockerfile=$3 local_ref="petstore-$1:$image_tag"
+  if aws ecr describe-images --region "$region" --repository-name "${repository#*/}" --image-ids "imageTag=$image_tag" >/dev/null 2>&1; then
+    log "$repository:$image_tag is already in ECR"
+    return
+  fi
+  if docker image inspect "$local_ref" >/dev/null 2>&1; then
+    log "using the local image $local_ref"
+  else
+    run docker build --file "$root/$dockerfile" --tag "$local_ref" --label "org.opencontainers.image.revision=$image_tag" "$root"
+  fi
+  run docker tag "$local_ref" "$repository:$image_tag"
+  run docker push "$repository:$image_tag"
+}
+
+push_images() {
+  step "images ($image_tag)"
+  local registry=${operator_repository%%/*}
+  run_pipeline "aws ecr get-login-password --region $region | docker login --username AWS --password-stdin $registry"
+  push_image operator "$operator_repository" Dockerfile.operator
+  push_image api "$api_repository" Dockerfile.api
+}
+
+connect_cluster() {
+  step "kubeconfig"
+  use_cluster "$cluster_name"
+}
+
+install_platform_charts() {
+  step "AWS Load Balancer Controller and Cluster Autoscaler"
+  local autoscaler_image_var="CLUSTER_AUTOSCALER_IMAGE_${kubernetes_version//./_}" autoscaler_image
+  autoscaler_image=${!autoscaler_image_var:-}
+  [ -n "$autoscaler_image" ] || [ "$DRY_RUN" = 1 ] ||
+    die "no cluster autoscaler image for Kubernetes $kubernetes_version: add $autoscaler_image_var to scripts/lib/versions.env"
+  run helm repo add eks https://aws.github.io/eks-charts --force-update
+  run helm repo add autoscaler https://kubernetes.github.io/autoscaler --force-update
+  run helm repo update eks autoscaler
+  # helm upgrade never updates CRDs, so the controller's are applied first on every run.
+  run_pipeline "helm show crds eks/aws-load-balancer-controller --version $AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION | kubectl --context $kube_context apply --server-side --force-conflicts -f -"
+  run helm upgrade --install aws-load-balancer-controller eks/aws-load-balancer-controller \
+    --kube-context "$kube_context" --namespace kube-system \
+    --version "$AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION" --values "$work/lbc-values.json" --wait --timeout 10m
+  run helm upgrade --install cluster-autoscaler autoscaler/cluster-autoscaler \
+    --kube-context "$kube_context" --namespace kube-system \
+    --version "$CLUSTER_AUTOSCALER_CHART_VERSION" --values "$work/autoscaler-values.json" \
+    --set "image.tag=${autoscaler_image:-<autoscaler image>}" --wait --timeout 10m
+}
+
+install_operator() {
+  step "petstore-operator"
+  # PETSTORE_OPERATOR_CHART may name another chart directory or an oci:// reference.
+  local chart=${PETSTORE_OPERATOR_CHART:-$root/charts/petstore-operator}
+  if [[ "$chart" != *://* ]] && [ ! -f "$chart/Chart.yaml" ]; then
+    die "no Helm chart at $chart (set PETSTORE_OPERATOR_CHART to the petstore-operator chart)"
+  fi
+  # PetStores without spec.image run defaults.apiImage, so a helm rollback also rolls the API back.
+  run helm upgrade --install petstore-operator "$chart" \
+    --kube-context "$kube_context" --namespace "$operator_namespace" --create-namespace \
+    --values "$work/operator-values.json" \
+    --set "image.tag=$image_tag" --set "defaults.apiImage.tag=$image_tag" --wait --timeout 10m
+}
+
+write_petstore() {
+  local file=$1
+  {
+    cat <<EOF
+apiVersion: petstore.example.com/v1alpha1
+kind: PetStore
+metadata:
+  name: $petstore_name
+  namespace: $namespace
+spec:
+EOF
+    if [ "$database" = sqlite ]; then
+      printf '  replicas: 1\n'
+    else
+      printf '  autoscaling:\n    minReplicas: 2\n    maxReplicas: 10\n    targetCPUUtilizationPercentage: 70\n'
+    fi
+    printf '  config:\n    environment: %s\n' "$(tfvar_environment_tag)"
+    if [ "$database" = sqlite ]; then
+      printf '  database:\n    engine: sqlite\n'
+    else
+      printf '  database:\n    engine: rds\n    rds:\n      backupRetentionDays: 7\n      deletionPolicy: Snapshot\n'
+    fi
+    printf '  ingress:\n    host: %s\n' "$host"
+    [ -z "$certificate_arn" ] || printf '    tls:\n      certificateArn: %s\n' "$certificate_arn"
+  } >"$file"
+}
+
+tfvar_environment_tag() {
+  case "$environment" in dev) echo development ;; prod) echo production ;; *) echo "$environment" ;; esac
+}
+
+apply_petstore() {
+  step "PetStore $namespace/$petstore_name"
+  write_petstore "$work/petstore.yaml"
+  [ "$DRY_RUN" = 0 ] || sed 's/^/[dry-run]   /' "$work/petstore.yaml"
+  run_pipeline "kubectl --context $kube_context create namespace $namespace --dry-run=client -o yaml | kubectl --context $kube_context apply -f -"
+  run kubectl --context "$kube_context" apply --server-side --field-manager=petstore-deploy -f "$work/petstore.yaml"
+}
+
+# Ready first (kubectl wait), then an HTTP check through the load balancer, so a broken image fails the deploy even
+# before DNS points at the ALB.
+verify_petstore() {
+  step "readiness and health"
+  local timeout=15m url ingress_host scheme port
+  [ "$database" = sqlite ] || timeout=30m # a new RDS instance takes 10-20 minutes
+  run kubectl --context "$kube_context" wait --namespace "$namespace" --for=condition=Ready "petstore/$petstore_name" --timeout="$timeout"
+  if [ "$DRY_RUN" = 1 ]; then
+    printf '[dry-run] curl --fail <status.url>/health (through the ALB)\n'
+    return
+  fi
+  url=$(kubectl --context "$kube_context" get petstore "$petstore_name" --namespace "$namespace" -o jsonpath='{.status.url}')
+  [ -n "$url" ] || die "PetStore $namespace/$petstore_name is Ready but has no status.url"
+  ingress_host=$(kubectl --context "$kube_context" get ingress --namespace "$namespace" \
+    -l "app.kubernetes.io/instance=$petstore_name" -o jsonpath='{.items[0].status.loadBalancer.ingress[0].hostname}')
+  scheme=${url%%://*}
+  port=443
+  [ "$scheme" = https ] || port=80
+  log "health check: $url/health via ${ingress_host:-DNS}"
+  curl --fail --silent --show-error --max-time 10 --retry 20 --retry-delay 15 --retry-all-errors \
+    ${ingress_host:+--connect-to "$host:$port:$ingress_host:$port"} "$url/health" >/dev/null ||
+    die "the health check of $url/health failed" "a failed deploy is rolled back with: scripts/deploy.sh -e $environment --host $host --rollback"
+  printf '%s\n' "$url"
+}
+
+rollback_operator() {
+  step "rollback of petstore-operator"
+  local revisions
+  revisions=$(helm history petstore-operator --kube-context "$kube_context" --namespace "$operator_namespace" --max 2 -o json 2>/dev/null |
+    grep -o '"revision":' | wc -l || true)
+  [ "${revisions:-0}" -ge 2 ] || [ "$DRY_RUN" = 1 ] || die "petstore-operator has no previous revision to roll back to"
+  run helm rollback petstore-operator 0 --kube-context "$kube_context" --namespace "$operator_namespace" --wait --timeout 10m
+}
+
+# --- main --------------------------------------------------------------------------------------------------------------
+
+preflight
+apply_infrastructure
+read_outputs
+if [ "$rollback" = 1 ]; then
+  connect_cluster
+  rollback_operator
+  verify_petstore
+  exit 0
+fi
+push_images
+connect_cluster
+install_platform_charts
+install_operator
+apply_petstore
+verify_petstore
+log "deployed $environment: PetStore $namespace/$petstore_name, images $image_tag"
+log "kubectl access: aws eks update-kubeconfig --name $cluster_name --region $region"
