@@ -1,6 +1,8 @@
 import { ApiException, type V1Deployment } from '@kubernetes/client-node';
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
+import type { EventRecord } from '../k8s/client.ts';
 import { kinds } from '../k8s/kinds.ts';
+import type { Logger } from 'pino';
 import type { ObjectKey } from '../runtime/types.ts';
 import { isPermanentError, PermanentError } from '../runtime/errors.ts';
 import { applyChildren } from './apply-children.ts';
@@ -29,7 +31,8 @@ export interface ReconcileResult {
 const dependencyRetryMs = 30_000;
 
 export interface Reconciler {
-  reconcile(key: ObjectKey): Promise<ReconcileResult>;
+  /** `log` (the runtime's per-request logger, carrying the key) replaces the context's logger for this pass. */
+  reconcile(key: ObjectKey, log?: Logger): Promise<ReconcileResult>;
 }
 
 /** Databases that live outside the cluster (rds) plug in here, by engine. */
@@ -39,7 +42,7 @@ export type ExternalDatabases = Partial<Record<ResolvedSpec['database']['engine'
  * One level-triggered pass for one PetStore: get → finalize or ensure finalizer → resolve spec and database → apply
  * children → observe → status. It reads from the informer caches and writes only what differs.
  */
-export function createReconciler(ctx: ReconcileContext, externalDatabases: ExternalDatabases = {}): Reconciler {
+export function createReconciler(baseCtx: ReconcileContext, externalDatabases: ExternalDatabases = {}): Reconciler {
   const resolvers: Partial<Record<ResolvedSpec['database']['engine'], DatabaseResolver>> = {
     sqlite: resolveSqlite,
     external: resolveExternal,
@@ -48,7 +51,8 @@ export function createReconciler(ctx: ReconcileContext, externalDatabases: Exter
     resolvers[engine as ResolvedSpec['database']['engine']] = database.resolve;
   }
   return {
-    async reconcile(key) {
+    async reconcile(key, log) {
+      const ctx = log ? { ...baseCtx, log } : baseCtx;
       const petStore = ctx.cache.get<PetStore>(kinds.PetStore, key.namespace, key.name);
       if (!petStore) {
         // Children go with their owner (garbage collection); the namespace quota must shrink to who is left.
@@ -65,7 +69,11 @@ export function createReconciler(ctx: ReconcileContext, externalDatabases: Exter
       try {
         spec = resolveSpec(petStore, ctx.defaults);
         const resolver = resolvers[spec.database.engine];
-        if (!resolver) throw new PermanentError(`database engine ${spec.database.engine} is not supported by this operator`);
+        if (!resolver) {
+          throw new PermanentError(
+            `database engine ${spec.database.engine} is not configured in this operator (for rds: set the chart's rds.dbSubnetGroupName, env RDS_DB_SUBNET_GROUP)`,
+          );
+        }
         if (externalDatabases[spec.database.engine]) await ensureFinalizer(petStore, ctx);
         database = await resolver(petStore, spec, ctx);
         if (database.connection) {
@@ -77,7 +85,7 @@ export function createReconciler(ctx: ReconcileContext, externalDatabases: Exter
           const changed = [...outcome.applied, ...shared];
           if (changed.length > 0 || outcome.deleted.length > 0) {
             ctx.log.info({ petStore: key, applied: changed, deleted: outcome.deleted }, 'children updated');
-            await ctx.client.event(petStore, {
+            await emit(ctx, petStore, {
               type: 'Normal',
               reason: 'Applied',
               action: 'Apply',
@@ -102,7 +110,7 @@ export function createReconciler(ctx: ReconcileContext, externalDatabases: Exter
       });
       const statusChanged = await writeStatus(petStore, status, ctx);
       if (problem && statusChanged) {
-        await ctx.client.event(petStore, { type: 'Warning', reason: problem.reason, action: 'Reconcile', note: problem.message });
+        await emit(ctx, petStore, { type: 'Warning', reason: problem.reason, action: 'Reconcile', note: problem.message });
       }
       if (failure instanceof DependencyMissingError) return { requeueAfterMs: dependencyRetryMs };
       if (problem?.kind === 'permanent' && !isPermanentError(failure)) throw new PermanentError(problem.message, { cause: failure });
@@ -110,6 +118,15 @@ export function createReconciler(ctx: ReconcileContext, externalDatabases: Exter
       return database?.state.requeueAfterMs !== undefined ? { requeueAfterMs: database.state.requeueAfterMs } : {};
     },
   };
+}
+
+/** Events are best effort: failing to record one never fails a reconcile. */
+async function emit(ctx: ReconcileContext, petStore: PetStore, event: EventRecord): Promise<void> {
+  try {
+    await ctx.client.event(petStore, event);
+  } catch (error) {
+    ctx.log.warn({ err: error, reason: event.reason }, 'could not record an event');
+  }
 }
 
 /** A PetStore being deleted: its database is cleaned up by policy (status shows each step), then the finalizer goes. */
@@ -129,7 +146,7 @@ async function deletePass(petStore: PetStore, ctx: ReconcileContext, externalDat
     problem = describe(error);
     const status = computeStatus({ petStore, spec, problem, now: ctx.now() });
     if (await writeStatus(petStore, status, ctx)) {
-      await ctx.client.event(petStore, { type: 'Warning', reason: 'DeletionFailed', action: 'Finalize', note: problem.message });
+      await emit(ctx, petStore, { type: 'Warning', reason: 'DeletionFailed', action: 'Finalize', note: problem.message });
     }
     throw error;
   }

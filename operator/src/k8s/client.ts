@@ -1,7 +1,7 @@
 import {
   ApiException,
   CustomObjectsApi,
-  EventsV1Api,
+  CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
@@ -39,6 +39,39 @@ export interface KubeClient {
   event(regarding: KubernetesObject & { metadata: { name: string; namespace: string; uid: string } }, event: EventRecord): Promise<void>;
 }
 
+/** Reports one finished request (for rest_client_requests_total); the code is `<error>` when no response came. */
+export type RequestObserver = (request: { method: string; host: string; code: string; durationSeconds: number }) => void;
+
+/** Wraps every client call so each counts as one request by method and HTTP status code. */
+export function observeRequests(client: KubeClient, observe: RequestObserver, host: string): KubeClient {
+  const methods: Record<keyof KubeClient, string> = {
+    apply: 'PATCH',
+    delete: 'DELETE',
+    applyStatus: 'PATCH',
+    patchMetadata: 'PATCH',
+    read: 'GET',
+    event: 'POST',
+  };
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(methods)) {
+    const call = (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+    if (!call) continue;
+    wrapped[name] = async (...args: unknown[]) => {
+      const start = performance.now();
+      let code = '200';
+      try {
+        return await call(...args);
+      } catch (error) {
+        code = error instanceof ApiException ? String(error.code) : '<error>';
+        throw error;
+      } finally {
+        observe({ method, host, code, durationSeconds: (performance.now() - start) / 1000 });
+      }
+    };
+  }
+  return wrapped as unknown as KubeClient;
+}
+
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
 }
@@ -47,7 +80,7 @@ export function isNotFound(error: unknown): boolean {
 export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: string): KubeClient {
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
-  const events = kubeConfig.makeApiClient(EventsV1Api);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
   const header = (type: string) => setHeaderOptions('Content-Type', type);
   return {
     async apply(object) {
@@ -109,25 +142,29 @@ export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: stri
       }
     },
     async event(regarding, event) {
+      // core/v1 Events: events.k8s.io/v1 needs a microsecond eventTime, which client-node serializes in milliseconds.
       const now = new Date();
-      await events.createNamespacedEvent({
+      await core.createNamespacedEvent({
         namespace: regarding.metadata.namespace,
         body: {
           metadata: { generateName: `${regarding.metadata.name}.`, namespace: regarding.metadata.namespace },
-          eventTime: now,
-          reportingController: 'petstore.example.com/petstore-operator',
-          reportingInstance,
-          action: event.action,
-          reason: event.reason,
-          note: event.note.slice(0, 1024),
-          type: event.type,
-          regarding: {
+          involvedObject: {
             apiVersion: regarding.apiVersion,
             kind: regarding.kind,
             name: regarding.metadata.name,
             namespace: regarding.metadata.namespace,
             uid: regarding.metadata.uid,
           },
+          type: event.type,
+          reason: event.reason,
+          action: event.action,
+          message: event.note.slice(0, 1024),
+          source: { component: 'petstore-operator' },
+          reportingComponent: 'petstore.example.com/petstore-operator',
+          reportingInstance,
+          firstTimestamp: now,
+          lastTimestamp: now,
+          count: 1,
         },
       });
     },

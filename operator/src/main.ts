@@ -1,0 +1,46 @@
+// The operator process: flags and environment → informers, leader election and the PetStore controller.
+import { KubeConfig } from '@kubernetes/client-node';
+import { addPetStoreController } from './petstore-controller.ts';
+import { createKubeClient, observeRequests } from './k8s/client.ts';
+import { loadOperatorConfig, OperatorConfigError } from './operator-config.ts';
+import { ConfigError, createLogger, loadConfig, Manager, usage } from './runtime/index.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`petstore-operator: ${message}\n`);
+  process.exit(2);
+}
+
+let runtimeConfig;
+let operatorConfig;
+try {
+  runtimeConfig = loadConfig();
+  operatorConfig = loadOperatorConfig();
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof OperatorConfigError) fail(`${error.message}\n\n${usage()}`);
+  throw error;
+}
+if (runtimeConfig.help) {
+  process.stdout.write(`${usage()}\n`);
+  process.exit(0);
+}
+
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromDefault();
+const log = createLogger({ level: runtimeConfig.logLevel });
+const manager = new Manager({ kubeConfig, config: runtimeConfig, log });
+const host = new URL(kubeConfig.getCurrentCluster()?.server ?? 'https://kubernetes.default.svc').host;
+const client = observeRequests(createKubeClient(kubeConfig, process.env.POD_NAME ?? 'petstore-operator'), manager.metrics.observeClientRequest, host);
+
+const externalDatabases = operatorConfig.rds
+  ? { rds: (await import('./database/rds/index.ts')).createRdsDatabase({ ...operatorConfig.rds }) }
+  : {};
+addPetStoreController(manager, { client, defaults: operatorConfig.defaults, log, now: () => new Date() }, externalDatabases);
+
+manager.installSignalHandlers();
+try {
+  await manager.start();
+  log.info('stopped');
+} catch (error) {
+  log.error({ err: error }, 'operator stopped on an error');
+  process.exitCode = 1;
+}
