@@ -1,0 +1,131 @@
+{{/* Chart name, truncated to the 63 characters of a DNS label. */}}
+{{- define "petstore-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name: the release name, or <release>-<chart> unless the release name already contains the chart name. */}}
+{{- define "petstore-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels on every object of the release, without the component. */}}
+{{- define "petstore-operator.releaseLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: {{ include "petstore-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: petstore
+{{- end }}
+
+{{/* Labels on the operator's objects; selector labels are the subset that never changes between upgrades. */}}
+{{- define "petstore-operator.labels" -}}
+{{ include "petstore-operator.releaseLabels" . }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "petstore-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "petstore-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{- define "petstore-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "petstore-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name must name an existing ServiceAccount when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The operator image: repository@digest when a digest is given, else repository:tag (default appVersion). */}}
+{{- define "petstore-operator.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The operator's RBAC rules, mirroring requiredPermissions in operator/src/k8s/rbac.ts (scope "watched");
+test/chart/rbac.test.ts fails when they differ. Rendered into the ClusterRole, or into a Role per watched namespace.
+*/}}
+{{- define "petstore-operator.rules" -}}
+- apiGroups: [petstore.example.com]
+  resources: [petstores]
+  verbs: [get, list, watch, patch]
+- apiGroups: [petstore.example.com]
+  resources: [petstores/status]
+  verbs: [patch]
+- apiGroups: [petstore.example.com]
+  resources: [petstores/finalizers]
+  verbs: [update, patch]
+- apiGroups: [""]
+  resources: [configmaps, limitranges, resourcequotas, serviceaccounts, services]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [networking.k8s.io]
+  resources: [ingresses, networkpolicies]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [policy]
+  resources: [poddisruptionbudgets]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [events.k8s.io]
+  resources: [events]
+  verbs: [create, patch]
+{{- end }}
+
+{{/* Namespace of the `helm test` PetStore. */}}
+{{- define "petstore-operator.testNamespace" -}}
+{{- .Values.tests.namespace | default (first .Values.watchNamespaces) | default .Release.Namespace }}
+{{- end }}
+
+{{/* The fields every `helm test` step shares: a kubectl image, restricted security context, the PetStore manifest. */}}
+{{- define "petstore-operator.testContainer" -}}
+image: {{ printf "%s:%s" .Values.tests.image.repository .Values.tests.image.tag }}
+imagePullPolicy: {{ .Values.tests.image.pullPolicy }}
+env:
+  # kubectl keeps its discovery cache under $HOME; the root filesystem is read-only.
+  - name: HOME
+    value: /tmp
+resources:
+  requests:
+    cpu: 10m
+    memory: 32Mi
+  limits:
+    cpu: 200m
+    memory: 128Mi
+securityContext:
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  runAsNonRoot: true
+  capabilities:
+    drop: [ALL]
+volumeMounts:
+  - name: petstore
+    mountPath: /etc/petstore-test
+    readOnly: true
+  - name: tmp
+    mountPath: /tmp
+{{- end }}
