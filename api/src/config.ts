@@ -84,10 +84,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (env.LOG_LEVEL) env.LOG_LEVEL = env.LOG_LEVEL.toLowerCase().replace(/^warning$/, 'warn');
   if (env.ENVIRONMENT) env.ENVIRONMENT = env.ENVIRONMENT.toLowerCase();
 
+  const raw = { ...env }; // validation coerces in place; messages quote what was set
   if (!validateEnv(env)) {
     const problems = (validateEnv.errors ?? []).map((e) => {
       const name = e.instancePath.slice(1);
-      const shown = name === 'DATABASE_URL' || name === 'DB_PASSWORD' ? '' : ` (got ${JSON.stringify(env[name])})`;
+      const shown = name === 'DATABASE_URL' || name === 'DB_PASSWORD' ? '' : ` (got ${JSON.stringify(raw[name])})`;
       const rule =
         e.keyword === 'enum'
           ? `must be one of ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}`

@@ -1,7 +1,7 @@
 // The API server: `node api/src/main.ts` (or `node dist/main.js` in the image). Configured by environment variables
 // (config.ts); on SQLite it migrates at start, on PostgreSQL `migrate.ts` does that once per rollout.
 import { createApp } from './app.ts';
-import { describeDatabase, loadConfig } from './config.ts';
+import { ConfigError, describeDatabase, loadConfig } from './config.ts';
 import { openDatabase } from './db/data-source.ts';
 import { runMigrations } from './db/migrate.ts';
 import { drain, listen } from './http/server.ts';
@@ -44,6 +44,8 @@ try {
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (s) => void shutdown(s));
 } catch (error) {
-  logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
+  // A configuration error is the operator's to fix, not a bug: the message says it all, a stack would only distract.
+  if (error instanceof ConfigError) logger.fatal(error.message);
+  else logger.fatal({ err: error }, error instanceof Error ? error.message : String(error));
   process.exit(1);
 }

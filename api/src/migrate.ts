@@ -1,6 +1,6 @@
 // `node api/src/migrate.ts` (`node dist/migrate.js` in the image): applies pending migrations once and exits, 0 on
 // success; the operator runs it as a Job per rollout. Same configuration as the server (config.ts).
-import { describeDatabase, loadConfig } from './config.ts';
+import { ConfigError, describeDatabase, loadConfig } from './config.ts';
 import { openDatabase } from './db/data-source.ts';
 import { runMigrations } from './db/migrate.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -20,6 +20,8 @@ try {
     await dataSource.destroy();
   }
 } catch (error) {
-  logger.fatal({ err: error }, `migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  const message = `migration failed: ${error instanceof Error ? error.message : String(error)}`;
+  if (error instanceof ConfigError) logger.fatal(message);
+  else logger.fatal({ err: error }, message);
   process.exitCode = 1;
 }

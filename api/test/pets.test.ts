@@ -15,7 +15,7 @@ const rex = {
 describe.each(engines)('pets on %s', (engine) => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi(engine, { PAGINATION_LIMIT: '3' });
+    api = await startTestApi(engine, { env: { PAGINATION_LIMIT: '3' } });
   });
   afterAll(() => api.close());
 

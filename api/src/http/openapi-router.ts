@@ -138,7 +138,7 @@ function bodyReader(ajv: Ajv2020, operation: Operation, pointer: string) {
 
   return async (ctx: AppContext): Promise<unknown> => {
     const type = ctx.request.is(mediaTypes);
-    if (type === null) {
+    if (type === null || ctx.request.length === 0) {
       if (requestBody.required) throw HttpProblem.invalid(`a request body (${mediaTypes.join(' or ')}) is required`);
       return undefined;
     }

@@ -39,9 +39,19 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** Starts the API on a new database of `engine`; `env` adds configuration variables (the database comes from the engine). */
-export async function startTestApi(engine: Engine, env: Record<string, string> = {}): Promise<TestApi> {
-  const database = await createTestDatabase(engine);
+export interface TestApiOptions {
+  /** Configuration variables (the database comes from the engine). */
+  env?: Record<string, string>;
+  /** A PostgreSQL server other than the shared test server. */
+  postgresAdminUrl?: string;
+}
+
+/** Starts the API on a new, migrated database of `engine`. */
+export async function startTestApi(
+  engine: Engine,
+  { env = {}, postgresAdminUrl }: TestApiOptions = {},
+): Promise<TestApi> {
+  const database = await createTestDatabase(engine, postgresAdminUrl);
   const config = { ...loadConfig({ LOG_LEVEL: 'debug', ...env }), database: database.config };
   const dataSource = await openDatabase(config.database);
   await runMigrations(dataSource);
@@ -84,7 +94,7 @@ export async function startTestApi(engine: Engine, env: Record<string, string> =
     },
     async close() {
       await drain(server, 1000);
-      await dataSource.destroy();
+      if (dataSource.isInitialized) await dataSource.destroy();
       await database.drop();
     },
   };
