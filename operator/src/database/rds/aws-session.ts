@@ -1,0 +1,112 @@
+import {
+  AddTagsToResourceCommand,
+  CreateDBInstanceCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBInstanceCommand,
+  RemoveTagsFromResourceCommand,
+  type CreateDBInstanceCommandInput,
+  type DBInstance,
+  type DeleteDBInstanceCommandInput,
+  type ModifyDBInstanceCommandInput,
+  type RDSClient,
+  type Tag,
+} from '@aws-sdk/client-rds';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsErrorCode, awsFailure } from './aws-errors.ts';
+
+export interface AwsClients {
+  rds: RDSClient;
+  secretsManager: SecretsManagerClient;
+}
+
+/**
+ * The AWS calls of one reconcile pass: each method is one API call (the SDK retries throttling and 5xx inside it),
+ * counted in `calls`, with errors turned into the reconciler's kinds by {@link awsFailure}. Outcomes that are part of
+ * normal life (the instance is not there, already exists, is busy) are results, not errors.
+ */
+export class AwsSession {
+  /** API calls made so far by this session. */
+  calls = 0;
+  readonly #clients: AwsClients;
+
+  constructor(clients: AwsClients) {
+    this.#clients = clients;
+  }
+
+  /** The instance, or undefined when RDS has none by that identifier. */
+  async describeInstance(identifier: string): Promise<DBInstance | undefined> {
+    this.calls++;
+    try {
+      const out = await this.#clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+      return out.DBInstances?.[0];
+    } catch (error) {
+      if (awsErrorCode(error) === 'DBInstanceNotFound') return undefined;
+      throw awsFailure(error, 'rds:DescribeDBInstances', `instance ${identifier}`);
+    }
+  }
+
+  /** The new instance, or undefined when one by that identifier already exists (an earlier pass created it). */
+  async createInstance(input: CreateDBInstanceCommandInput): Promise<DBInstance | undefined> {
+    this.calls++;
+    try {
+      return (await this.#clients.rds.send(new CreateDBInstanceCommand(input))).DBInstance;
+    } catch (error) {
+      if (awsErrorCode(error) === 'DBInstanceAlreadyExists') return undefined;
+      throw awsFailure(error, 'rds:CreateDBInstance', `instance ${input.DBInstanceIdentifier ?? ''}`);
+    }
+  }
+
+  /** Undefined when RDS is busy with the instance (InvalidDBInstanceState): try again on the next poll. */
+  async modifyInstance(input: ModifyDBInstanceCommandInput): Promise<DBInstance | undefined> {
+    this.calls++;
+    try {
+      return (await this.#clients.rds.send(new ModifyDBInstanceCommand(input))).DBInstance;
+    } catch (error) {
+      if (awsErrorCode(error) === 'InvalidDBInstanceState') return undefined;
+      throw awsFailure(error, 'rds:ModifyDBInstance', `instance ${input.DBInstanceIdentifier ?? ''}`);
+    }
+  }
+
+  /** `'gone'` when the instance no longer exists, `'busy'` when RDS cannot delete it in its current state. */
+  async deleteInstance(input: DeleteDBInstanceCommandInput): Promise<'deleting' | 'gone' | 'busy'> {
+    this.calls++;
+    try {
+      await this.#clients.rds.send(new DeleteDBInstanceCommand(input));
+      return 'deleting';
+    } catch (error) {
+      const code = awsErrorCode(error);
+      if (code === 'DBInstanceNotFound') return 'gone';
+      if (code === 'InvalidDBInstanceState') return 'busy';
+      throw awsFailure(error, 'rds:DeleteDBInstance', `instance ${input.DBInstanceIdentifier}`);
+    }
+  }
+
+  async addTags(resourceArn: string, tags: Tag[], identifier: string): Promise<void> {
+    this.calls++;
+    try {
+      await this.#clients.rds.send(new AddTagsToResourceCommand({ ResourceName: resourceArn, Tags: tags }));
+    } catch (error) {
+      throw awsFailure(error, 'rds:AddTagsToResource', `instance ${identifier}`);
+    }
+  }
+
+  async removeTags(resourceArn: string, keys: string[], identifier: string): Promise<void> {
+    this.calls++;
+    try {
+      await this.#clients.rds.send(new RemoveTagsFromResourceCommand({ ResourceName: resourceArn, TagKeys: keys }));
+    } catch (error) {
+      throw awsFailure(error, 'rds:RemoveTagsFromResource', `instance ${identifier}`);
+    }
+  }
+
+  /** The secret's current value (AWSCURRENT). Never logged, never put in an error. */
+  async secretString(secretArn: string): Promise<string | undefined> {
+    this.calls++;
+    try {
+      return (await this.#clients.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
+    } catch (error) {
+      throw awsFailure(error, 'secretsmanager:GetSecretValue', `secret ${secretArn}`);
+    }
+  }
+}

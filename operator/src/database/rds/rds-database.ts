@@ -1,0 +1,91 @@
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { PetStore } from '../../api/v1alpha1/petstore.ts';
+import type { ReconcileContext } from '../../controller/context.ts';
+import type { ExternalDatabase, ResolvedDatabase } from '../../controller/database.ts';
+import type { ResolvedSpec } from '../../controller/resolved-spec.ts';
+import { AwsSession, type AwsClients } from './aws-session.ts';
+import { deleteInstanceStep } from './delete-instance.ts';
+import { desiredInstance } from './desired-instance.ts';
+import { observeInstance } from './observe-instance.ts';
+import { Observations } from './observations.ts';
+import { rdsSettings, type RdsDatabaseOptions } from './options.ts';
+
+type Context = Pick<ReconcileContext, 'log' | 'now'>;
+
+/**
+ * The rds database engine: each PetStore gets its own RDS PostgreSQL instance, its master credentials follow RDS's
+ * rotations within `rotationCheckIntervalMs`, and deletion applies spec.database.rds.deletionPolicy. Throws at once
+ * when the options are invalid.
+ */
+export function createRdsDatabase(options: RdsDatabaseOptions): ExternalDatabase {
+  const settings = rdsSettings(options);
+  // Region, endpoint and credentials come from the SDK's own chains (AWS_REGION, AWS_ENDPOINT_URL, Pod Identity, ...).
+  const config = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  };
+  const clients: AwsClients = {
+    rds: options.rds ?? new RDSClient(config),
+    secretsManager: options.secretsManager ?? new SecretsManagerClient(config),
+  };
+  const observations = new Observations();
+  const keyOf = (petStore: PetStore) => `${petStore.metadata.namespace}/${petStore.metadata.name}`;
+
+  async function resolve(petStore: PetStore, spec: ResolvedSpec, ctx: Context): Promise<ResolvedDatabase> {
+    const key = keyOf(petStore);
+    const desired = desiredInstance(petStore, spec, settings);
+    const adopt = spec.database.rds.adopt;
+    const fingerprint = JSON.stringify([desired, adopt]);
+    const now = ctx.now().getTime();
+    const fresh = observations.fresh(key, fingerprint, now);
+    // Reconciles between two looks reuse the last one and come back when it goes stale, which bounds both the AWS
+    // calls and how late a rotated password is seen.
+    if (fresh) return { ...fresh.result, state: { ...fresh.result.state, requeueAfterMs: fresh.remainingMs } };
+    const held = observations.held(key, fingerprint, now);
+    if (held) throw held;
+    const aws = new AwsSession(clients);
+    try {
+      const observed = await observeInstance({
+        aws,
+        desired,
+        petStore,
+        adopt,
+        settings,
+        refusedBefore: observations.refusedModification(key, fingerprint),
+        ctx,
+      });
+      observations.remember(key, fingerprint, observed.resolved, now, observed.refusedModification);
+      return observed.resolved;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      const holdMs = observations.failed(key, fingerprint, failure, now, settings.statusPollIntervalMs);
+      ctx.log.debug(
+        { rdsInstance: desired.identifier, holdMs },
+        'RDS look failed; AWS left alone for this PetStore meanwhile',
+      );
+      throw failure;
+    } finally {
+      ctx.log.debug({ rdsInstance: desired.identifier, awsCalls: aws.calls }, 'RDS instance observed');
+    }
+  }
+
+  async function finalize(petStore: PetStore, spec: ResolvedSpec, ctx: Context) {
+    observations.forget(keyOf(petStore));
+    const aws = new AwsSession(clients);
+    try {
+      return await deleteInstanceStep({
+        aws,
+        desired: desiredInstance(petStore, spec, settings),
+        petStore,
+        policy: spec.database.rds.deletionPolicy,
+        settings,
+        ctx,
+      });
+    } finally {
+      ctx.log.debug({ awsCalls: aws.calls }, 'RDS deletion step');
+    }
+  }
+
+  return { resolve, finalize };
+}
