@@ -11,14 +11,21 @@ import { observeInstance } from './observe-instance.ts';
 import { Observations } from './observations.ts';
 import { rdsSettings, type RdsDatabaseOptions } from './options.ts';
 
-type Context = Pick<ReconcileContext, 'log' | 'now'>;
+/** What the engine uses of a reconcile context: a logger and the clock. */
+export type RdsContext = Pick<ReconcileContext, 'log' | 'now'>;
+
+/** An {@link ExternalDatabase} that needs only a logger and a clock from the context (so tests need no cluster). */
+export interface RdsDatabase {
+  resolve: (petStore: PetStore, spec: ResolvedSpec, ctx: RdsContext) => Promise<ResolvedDatabase>;
+  finalize: (petStore: PetStore, spec: ResolvedSpec, ctx: RdsContext) => ReturnType<ExternalDatabase['finalize']>;
+}
 
 /**
  * The rds database engine: each PetStore gets its own RDS PostgreSQL instance, its master credentials follow RDS's
  * rotations within `rotationCheckIntervalMs`, and deletion applies spec.database.rds.deletionPolicy. Throws at once
  * when the options are invalid.
  */
-export function createRdsDatabase(options: RdsDatabaseOptions): ExternalDatabase {
+export function createRdsDatabase(options: RdsDatabaseOptions): RdsDatabase {
   const settings = rdsSettings(options);
   // Region, endpoint and credentials come from the SDK's own chains (AWS_REGION, AWS_ENDPOINT_URL, Pod Identity, ...).
   const config = {
@@ -32,7 +39,7 @@ export function createRdsDatabase(options: RdsDatabaseOptions): ExternalDatabase
   const observations = new Observations();
   const keyOf = (petStore: PetStore) => `${petStore.metadata.namespace}/${petStore.metadata.name}`;
 
-  async function resolve(petStore: PetStore, spec: ResolvedSpec, ctx: Context): Promise<ResolvedDatabase> {
+  async function resolve(petStore: PetStore, spec: ResolvedSpec, ctx: RdsContext): Promise<ResolvedDatabase> {
     const key = keyOf(petStore);
     const desired = desiredInstance(petStore, spec, settings);
     const adopt = spec.database.rds.adopt;
@@ -70,7 +77,7 @@ export function createRdsDatabase(options: RdsDatabaseOptions): ExternalDatabase
     }
   }
 
-  async function finalize(petStore: PetStore, spec: ResolvedSpec, ctx: Context) {
+  async function finalize(petStore: PetStore, spec: ResolvedSpec, ctx: RdsContext) {
     observations.forget(keyOf(petStore));
     const aws = new AwsSession(clients);
     try {

@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { startMoto, type Moto } from '../../../test/cluster/moto.ts';
+import { stopProcess } from '../../../test/cluster/processes.ts';
+import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
+import { createRdsDatabase, type RdsDatabaseOptions } from '../../src/database/rds/index.ts';
+import { ownership } from '../../src/database/rds/tags.ts';
+import { clusterName } from './fixtures.ts';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+
+/** Dummy credentials: moto accepts any, and the SDK refuses to sign without some. */
+export const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+/** moto server with the test network, behind a fault-injecting proxy, and clients of both. */
+export interface MotoRds {
+  moto: Moto;
+  proxy: FaultProxy;
+  /** Clients that reach moto through the proxy (what the engine under test uses). */
+  rds: RDSClient;
+  secretsManager: SecretsManagerClient;
+  /** Clients that reach moto directly (what the tests use to look at and arrange AWS). */
+  direct: { rds: RDSClient; secretsManager: SecretsManagerClient };
+  /** An rds engine wired to this moto through the proxy; a new one remembers nothing, like a restarted operator. */
+  engine(options?: Partial<RdsDatabaseOptions>): ReturnType<typeof createRdsDatabase>;
+  /** Every instance whose tags name this PetStore: a duplicate would show here, whatever its identifier. */
+  instancesOf(petStore: PetStore): Promise<DBInstance[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts moto_server (installed by scripts/provision-tools.sh) on a free port with a DB subnet group and a security
+ * group, plus the proxy. Fails with how to install moto when it is missing.
+ */
+export async function startMotoRds(): Promise<MotoRds> {
+  const runDir = mkdtempSync(join(tmpdir(), 'petstore-rds-moto-'));
+  const moto = await startMoto(runDir, motoServerBinary());
+  const proxy = await startFaultProxy(moto.endpoint);
+  const viaProxy = { endpoint: proxy.endpoint, region: moto.region, credentials };
+  const direct = { endpoint: moto.endpoint, region: moto.region, credentials };
+  const rds = new RDSClient(viaProxy);
+  const secretsManager = new SecretsManagerClient(viaProxy);
+  const directClients = { rds: new RDSClient(direct), secretsManager: new SecretsManagerClient(direct) };
+  return {
+    moto,
+    proxy,
+    rds,
+    secretsManager,
+    direct: directClients,
+    engine: (options = {}) =>
+      createRdsDatabase({
+        clusterName,
+        dbSubnetGroupName: moto.network.dbSubnetGroupName,
+        vpcSecurityGroupIds: [moto.network.securityGroupId],
+        rds,
+        secretsManager,
+        ...options,
+      }),
+    async instancesOf(petStore) {
+      const all = await directClients.rds.send(new DescribeDBInstancesCommand({}));
+      return (all.DBInstances ?? []).filter((i) => ownership(i.TagList, petStore, clusterName).kind === 'ours');
+    },
+    async stop() {
+      for (const client of [rds, secretsManager, directClients.rds, directClients.secretsManager]) client.destroy();
+      await proxy.close();
+      await stopProcess(moto.pid);
+      rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const provisionTools = fileURLToPath(new URL('../../../scripts/provision-tools.sh', import.meta.url));
+
+/**
+ * moto_server from PATH, else from the virtualenv scripts/provision-tools.sh keeps in the cache (installing it on first
+ * use). Same lookup as test/cluster/binaries.ts motoServerBinary, whose run() currently dies with EPIPE when the
+ * command exits before reading its stdin.
+ */
+function motoServerBinary(): string {
+  const script = `command -v moto_server || { eval "$(PETSTORE_TOOLS_ONLY=1 bash '${provisionTools}')" && command -v moto_server; }`;
+  try {
+    return execFileSync('bash', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  } catch {
+    throw new Error(
+      'moto_server (PyPI moto[server]) is not available and scripts/provision-tools.sh could not install it (see above); it needs python3 with venv and access to PyPI',
+    );
+  }
+}
