@@ -18,6 +18,8 @@ export interface InformerOptions<T extends KubeObject> {
   readonly createListerWatcher: (namespace: string | undefined) => ListerWatcher<T>;
   readonly log: Logger;
   readonly idleTimeoutMs?: number;
+  /** Server-side watch timeout in seconds; default a random 50–90 % of the idle bound. */
+  readonly watchTimeoutSeconds?: () => number;
   readonly onWatchRestart?: (reason: WatchRestartReason) => void;
 }
 
@@ -61,6 +63,7 @@ export class Informer<T extends KubeObject> {
           },
           log,
           idleTimeoutMs: this.#idleTimeoutMs,
+          ...(options.watchTimeoutSeconds === undefined ? {} : { watchTimeoutSeconds: options.watchTimeoutSeconds }),
           ...(options.onWatchRestart === undefined ? {} : { onRestart: options.onWatchRestart }),
         }),
     );
