@@ -56,27 +56,25 @@ output "rds" {
 }
 
 output "operator_helm_values" {
-  description = "Values for charts/petstore-operator (image.tag is added by scripts/deploy.sh)."
+  description = "Values for charts/petstore-operator; scripts/deploy.sh adds image.tag and petstoreDefaults.apiImage."
   value = {
-    image = { repository = aws_ecr_repository.images["operator"].repository_url }
-    aws   = { region = var.aws_region, clusterName = module.eks.cluster_name }
+    image       = { repository = aws_ecr_repository.images["operator"].repository_url }
+    clusterName = module.eks.cluster_name
+    aws         = { region = var.aws_region }
     rds = {
-      subnetGroupName    = aws_db_subnet_group.operator.name
-      securityGroupIds   = [aws_security_group.databases.id]
-      parameterGroupName = aws_db_parameter_group.postgres.name
+      dbSubnetGroupName = aws_db_subnet_group.operator.name
+      securityGroupIds  = [aws_security_group.databases.id]
     }
-    # The operator's defaults for PetStores: API image, who may reach the API (the ALBs in the public subnets), where
-    # the databases live (private subnets), and the ownership tags.
-    defaults = {
-      apiImage      = { repository = aws_ecr_repository.images["api"].repository_url }
+    # Defaults for PetStores: who may reach the API (the ALBs in the public subnets), where databases live (private
+    # subnets), and the ownership tags.
+    petstoreDefaults = {
       allowedCIDRs  = var.public_subnet_cidrs
       databaseCIDRs = var.private_subnet_cidrs
       owner         = var.owner
       costCenter    = var.cost_center
     }
-    # EKS Pod Identity binds the role to this ServiceAccount name, so no IRSA annotation is needed.
-    serviceAccount = { name = var.operator_service_account, annotations = {} }
-    podIdentity    = { enabled = true, roleArn = module.operator_pod_identity.iam_role_arn }
+    # EKS Pod Identity binds the operator's role to this ServiceAccount name, so it needs no IRSA annotation.
+    serviceAccount = { create = true, name = var.operator_service_account, annotations = {} }
   }
 }
 

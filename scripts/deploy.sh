@@ -22,8 +22,10 @@ Usage: scripts/deploy.sh --environment <env> --host <dns name> [options]
       --namespace NS        PetStore namespace (default: pet-store)
       --image-tag TAG       tag of both images (default: the current git commit; a dirty tree is refused)
       --state-bucket NAME   S3 bucket of the Terraform state (default: \$TF_STATE_BUCKET)
-      --skip-infra          do not run terraform apply (use the state's outputs as they are)
-      --rollback            roll petstore-operator back to its previous Helm revision and re-check the PetStore
+      --phase PHASE         run one phase only: infrastructure (terraform apply, images), release (charts, PetStore)
+                            or verify (Ready and health check); default: all three in that order
+      --rollback            roll petstore-operator back to its previous Helm revision and verify again; with
+                            --image-tag only when the release runs that tag (so a deploy that failed earlier is left alone)
   -y, --yes                 do not ask before terraform apply
       --dry-run             print every command that would change something, change nothing
   -h, --help                this help
@@ -34,7 +36,7 @@ EOF
 }
 
 environment='' host='' certificate_arn='' database='' petstore_name=pet-store namespace=pet-store image_tag=''
-state_bucket=${TF_STATE_BUCKET:-} skip_infra=0 rollback=0
+state_bucket=${TF_STATE_BUCKET:-} phase=all rollback=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -e | --environment) environment=${2:?--environment needs a value}; shift ;;
@@ -45,7 +47,7 @@ while [ $# -gt 0 ]; do
     --namespace) namespace=${2:?--namespace needs a value}; shift ;;
     --image-tag) image_tag=${2:?--image-tag needs a value}; shift ;;
     --state-bucket) state_bucket=${2:?--state-bucket needs a value}; shift ;;
-    --skip-infra) skip_infra=1 ;;
+    --phase) phase=${2:?--phase needs a value}; shift ;;
     --rollback) rollback=1 ;;
     -y | --yes) ASSUME_YES=1 ;;
     --dry-run) DRY_RUN=1 ;;
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
 done
 
 load_environment "$environment"
+case "$phase" in all | infrastructure | release | verify) ;; *) die "--phase must be infrastructure, release or verify, not \"$phase\"" ;; esac
 [ -n "$host" ] || die "--host is required: the DNS name the API is served on (e.g. shop.example.com)"
 [ -n "$database" ] || { [ "$environment" = dev ] && database=sqlite || database=rds; }
 case "$database" in sqlite | rds) ;; *) die "--database must be sqlite or rds, not \"$database\"" ;; esac
@@ -67,27 +70,23 @@ make_workdir
 
 preflight() {
   step "prerequisites"
-  if [ "$rollback" = 1 ]; then
-    require_tools terraform aws kubectl helm curl
-  else
-    require_tools terraform aws kubectl helm docker curl git
-  fi
+  case "$rollback:$phase" in
+    1:* | 0:verify) require_tools terraform aws kubectl helm curl ;;
+    0:release) require_tools terraform aws kubectl helm git ;;
+    0:infrastructure) require_tools terraform aws docker git ;;
+    *) require_tools terraform aws kubectl helm docker curl git ;;
+  esac
   require_aws_account
-  if [ -z "$image_tag" ] && [ "$rollback" = 0 ]; then
+  if [ -z "$image_tag" ] && [ "$rollback" = 0 ] && [ "$phase" != verify ]; then
     [ -z "$(git -C "$root" status --porcelain)" ] ||
       die "the working tree has uncommitted changes; commit them or pass --image-tag (image tags are immutable)"
-    image_tag=$(git -C "$root" rev-parse --short=12 HEAD)
+    image_tag=$(git -C "$root" rev-parse HEAD)
   fi
-  [ "$rollback" = 1 ] || log "image tag: $image_tag"
+  [ -z "$image_tag" ] || log "image tag: $image_tag"
 }
 
 apply_infrastructure() {
-  step "infrastructure (terraform, $environment)"
-  terraform_init "$state_bucket"
-  if [ "$skip_infra" = 1 ] || [ "$rollback" = 1 ]; then
-    log "skipping terraform apply"
-    return
-  fi
+  step "infrastructure (terraform apply, $environment)"
   # plan changes nothing, so it runs in --dry-run too and shows what apply would do.
   log "+ terraform plan"
   terraform -chdir="$infra_dir" plan -input=false -var-file="environments/$environment.tfvars" -out="$work/plan.tfplan" >&2 ||
@@ -167,11 +166,11 @@ install_operator() {
   if [[ "$chart" != *://* ]] && [ ! -f "$chart/Chart.yaml" ]; then
     die "no Helm chart at $chart (set PETSTORE_OPERATOR_CHART to the petstore-operator chart)"
   fi
-  # PetStores without spec.image run defaults.apiImage, so a helm rollback also rolls the API back.
+  # PetStores without spec.image run petstoreDefaults.apiImage, so a helm rollback also rolls the API back.
   run helm upgrade --install petstore-operator "$chart" \
     --kube-context "$kube_context" --namespace "$operator_namespace" --create-namespace \
     --values "$work/operator-values.json" \
-    --set "image.tag=$image_tag" --set "defaults.apiImage.tag=$image_tag" --wait --timeout 10m
+    --set "image.tag=$image_tag" --set "petstoreDefaults.apiImage=$api_repository:$image_tag" --wait --timeout 10m
 }
 
 write_petstore() {
@@ -238,9 +237,16 @@ verify_petstore() {
   printf '%s\n' "$url"
 }
 
+# Returns 1 when there is nothing this rollback should undo.
 rollback_operator() {
   step "rollback of petstore-operator"
   local revisions
+  if [ -n "$image_tag" ] && [ "$DRY_RUN" = 0 ] &&
+    ! helm get values petstore-operator --kube-context "$kube_context" --namespace "$operator_namespace" -o json 2>/dev/null |
+    grep -q "\"tag\":\"$image_tag\""; then
+    log "petstore-operator does not run $image_tag (the deploy stopped before upgrading it): nothing to roll back"
+    return 1
+  fi
   revisions=$(helm history petstore-operator --kube-context "$kube_context" --namespace "$operator_namespace" --max 2 -o json 2>/dev/null |
     grep -o '"revision":' | wc -l || true)
   [ "${revisions:-0}" -ge 2 ] || [ "$DRY_RUN" = 1 ] || die "petstore-operator has no previous revision to roll back to"
@@ -250,19 +256,28 @@ rollback_operator() {
 # --- main --------------------------------------------------------------------------------------------------------------
 
 preflight
-apply_infrastructure
-read_outputs
+step "Terraform state ($environment)"
+terraform_init "$state_bucket"
 if [ "$rollback" = 1 ]; then
+  read_outputs
   connect_cluster
-  rollback_operator
+  rollback_operator || exit 0
   verify_petstore
   exit 0
 fi
-push_images
-connect_cluster
-install_platform_charts
-install_operator
-apply_petstore
-verify_petstore
-log "deployed $environment: PetStore $namespace/$petstore_name, images $image_tag"
+in_phase() { [ "$phase" = all ] || [ "$phase" = "$1" ]; }
+in_phase infrastructure && apply_infrastructure
+read_outputs
+in_phase infrastructure && push_images
+if in_phase release; then
+  connect_cluster
+  install_platform_charts
+  install_operator
+  apply_petstore
+fi
+if in_phase verify; then
+  [ -n "${kube_context:-}" ] || connect_cluster
+  verify_petstore
+fi
+log "done ($phase): $environment, PetStore $namespace/$petstore_name${image_tag:+, images $image_tag}"
 log "kubectl access: aws eks update-kubeconfig --name $cluster_name --region $region"

@@ -62,6 +62,7 @@ case "$tool" in
       "history "*)
         if [ "${STANDIN_HELM_REVISIONS:-2}" = 2 ]; then echo '[{"revision":1,"status":"superseded"},{"revision":2,"status":"deployed"}]'; else echo '[{"revision":1,"status":"deployed"}]'; fi ;;
       "show crds"*) echo "apiVersion: apiextensions.k8s.io/v1" ;;
+      "get values"*) printf '{"image":{"repository":"%s/pet-store-%s/operator","tag":"%s"}}\n' "$registry" "$env" "${STANDIN_RELEASE_TAG:-previous}" ;;
       *) ;;
     esac
     ;;
@@ -76,7 +77,7 @@ case "$tool" in
   git)
     case "$args" in
       *"status --porcelain"*) printf '%s' "${STANDIN_GIT_DIRTY:-}" ;;
-      *"rev-parse --short=12 HEAD"*) echo "0123456789ab" ;;
+      *"rev-parse HEAD"*) echo "0123456789abcdef0123456789abcdef01234567" ;;
       *) ;;
     esac
     ;;
