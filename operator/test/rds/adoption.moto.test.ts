@@ -1,0 +1,145 @@
+// Adopting existing instances against moto server: by tags, by opt-in, never another PetStore's; and re-attaching a
+// retained instance.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CreateDBInstanceCommand, DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
+import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
+import { DependencyMissingError } from '../../src/controller/database.ts';
+import { isPermanentError } from '../../src/runtime/errors.ts';
+import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
+import { startMotoRds, type MotoRds } from './moto-rds.ts';
+
+let aws: MotoRds;
+beforeAll(async () => {
+  aws = await startMotoRds();
+}, 120_000);
+afterAll(async () => {
+  await aws.stop();
+});
+
+const { log } = capturingLogger();
+const clock = manualClock();
+const ctx = { log, now: clock.now };
+const look = (petStore: PetStore, engine = aws.engine()) => engine.resolve(petStore, specOf(petStore), ctx);
+const tagsOf = async (id: string) => {
+  const instance: DBInstance | undefined = (
+    await aws.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))
+  ).DBInstances?.[0];
+  return Object.fromEntries((instance?.TagList ?? []).map((t) => [t.Key, t.Value]));
+};
+const createForeign = (id: string, tags: { Key: string; Value: string }[] = [{ Key: 'team', Value: 'legacy' }]) =>
+  aws.direct.rds.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: id,
+      DBInstanceClass: 'db.t4g.micro',
+      Engine: 'postgres',
+      MasterUsername: 'app',
+      ManageMasterUserPassword: true,
+      DBName: 'legacy',
+      Tags: tags,
+    }),
+  );
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('adoption', () => {
+  it('refuses an existing instance whose tags do not name the PetStore, permanently, saying how to opt in, and leaves it untouched', async () => {
+    await createForeign('legacy-a');
+    const error = await rejection(look(rdsPetStore({ name: 'adopter', rds: { instanceIdentifier: 'legacy-a' } })));
+    expect(isPermanentError(error)).toBe(true);
+    expect(error.message).toBe(
+      'RDS instance legacy-a exists but is not tagged managed-by=petstore-operator for this PetStore. To let this PetStore take it over, ' +
+        'set spec.database.rds.adopt: true (the operator then tags it, manages its settings and applies deletionPolicy to it when the PetStore is deleted)',
+    );
+    expect(await tagsOf('legacy-a')).toEqual({ team: 'legacy' });
+  });
+
+  it('takes it over with adopt: true, tagging it for the PetStore (other tags kept) and handing out its credentials', async () => {
+    await createForeign('legacy-b');
+    const petStore = rdsPetStore({ name: 'adopter-b', rds: { instanceIdentifier: 'legacy-b', adopt: true } });
+    let resolved = await look(petStore);
+    for (let pass = 0; !resolved.state.ready && pass < 3; pass++) {
+      clock.advance(resolved.state.requeueAfterMs ?? 0);
+      resolved = await look(petStore);
+    }
+    expect(resolved.state).toMatchObject({ ready: true, instanceIdentifier: 'legacy-b' });
+    expect(resolved.connection?.postgres?.dbname).toBe('legacy');
+    expect(await tagsOf('legacy-b')).toMatchObject({
+      team: 'legacy',
+      'managed-by': 'petstore-operator',
+      'petstore.example.com/namespace': 'pets',
+      'petstore.example.com/name': 'adopter-b',
+    });
+    expect(await aws.instancesOf(petStore)).toHaveLength(1);
+  });
+
+  it('takes an instance whose tags already name the PetStore without opting in (how a PetStore restored from a backup finds its database)', async () => {
+    const original = rdsPetStore({ name: 'restored', uid: '00000000-0000-4000-8000-000000000001' });
+    const id = (await look(original)).state.instanceIdentifier ?? '';
+    const restored = rdsPetStore({ name: 'restored', uid: '00000000-0000-4000-8000-000000000002' });
+    const before = aws.proxy.requests.length;
+    await look(restored);
+    expect(aws.proxy.actionsSince(before)).not.toContain('rds:CreateDBInstance');
+    expect(await tagsOf(id)).toMatchObject({ 'petstore.example.com/uid': restored.metadata.uid });
+    expect(await aws.instancesOf(restored)).toHaveLength(1);
+  });
+
+  it('never takes an instance another PetStore manages, even with adopt: true', async () => {
+    const owner = rdsPetStore({ name: 'owner' });
+    const id = (await look(owner)).state.instanceIdentifier ?? '';
+    const thief = rdsPetStore({ name: 'thief', rds: { instanceIdentifier: id, adopt: true } });
+    const error = await rejection(look(thief));
+    expect(isPermanentError(error)).toBe(true);
+    expect(error.message).toMatch(`RDS instance ${id} is managed by PetStore pets/owner of cluster test-eks`);
+    expect(await tagsOf(id)).toMatchObject({ 'petstore.example.com/name': 'owner' });
+  });
+
+  it('waits, slowly and visibly, for a named instance that does not exist yet', async () => {
+    const error = await rejection(
+      look(rdsPetStore({ name: 'early', rds: { instanceIdentifier: 'not-restored-yet' } })),
+    );
+    expect(error).toBeInstanceOf(DependencyMissingError);
+    expect(error.message).toMatch(
+      /RDS instance not-restored-yet named by spec\.database\.rds\.instanceIdentifier does not exist/,
+    );
+  });
+
+  it('picks a retained instance up again when the PetStore is re-created, removing the released mark: still one instance', async () => {
+    const first = rdsPetStore({
+      name: 'phoenix',
+      uid: '00000000-0000-4000-8000-00000000000a',
+      rds: { deletionPolicy: 'Retain' },
+    });
+    const engine = aws.engine();
+    const id = (await look(first, engine)).state.instanceIdentifier ?? '';
+    expect((await engine.finalize(first, specOf(first), ctx)).done).toBe(true);
+    expect(await tagsOf(id)).toMatchObject({ 'petstore.example.com/released': 'true' });
+
+    const again = rdsPetStore({ name: 'phoenix', uid: '00000000-0000-4000-8000-00000000000b' });
+    expect((await look(again, engine)).state.instanceIdentifier).toBe(id);
+    expect(await tagsOf(id)).not.toHaveProperty(['petstore.example.com/released']);
+    expect(await aws.instancesOf(again)).toHaveLength(1);
+  });
+
+  it('refuses to adopt an instance of another engine', async () => {
+    await aws.direct.rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: 'legacy-mysql',
+        DBInstanceClass: 'db.t4g.micro',
+        Engine: 'mysql',
+        MasterUsername: 'app',
+        ManageMasterUserPassword: true,
+      }),
+    );
+    const error = await rejection(
+      look(rdsPetStore({ name: 'mysql', rds: { instanceIdentifier: 'legacy-mysql', adopt: true } })),
+    );
+    expect(error.message).toBe('RDS instance legacy-mysql runs mysql; the Pet Store API needs postgres');
+  });
+});
