@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { createListerWatcher } from '../k8s/watch.ts';
 import { Informer } from './informer.ts';
 import { createLogger } from './logger.ts';
-import { testCluster, type TestCluster } from './test/cluster-env.ts';
+import { useTestCluster } from './test/cluster-env.ts';
 import { CONFIG_MAPS, SECRETS, apply, configMap, eventually, names, ownedSecret } from './test/objects.ts';
 import type { KubeObject, WatchSpec } from './types.ts';
 
-let cluster: TestCluster;
+const cluster = useTestCluster();
 const informers: Informer<KubeObject>[] = [];
 const log = createLogger({ level: 'silent' });
 
-beforeAll(async () => {
-  cluster = await testCluster('informer');
-});
 afterAll(async () => {
   await Promise.all(informers.map((informer) => informer.stop()));
 });

@@ -1,22 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createListerWatcher } from '../k8s/watch.ts';
 import { Informer } from './informer.ts';
 import { createLogger } from './logger.ts';
 import type { WatchRestartReason } from './reflector.ts';
-import { testCluster, type TestCluster } from './test/cluster-env.ts';
+import { useTestCluster } from './test/cluster-env.ts';
 import { startFreezeProxy, type FreezeProxy } from './test/freeze-proxy.ts';
 import { CONFIG_MAPS, apply, configMap, eventually, names } from './test/objects.ts';
 import type { KubeObject } from './types.ts';
 
-let cluster: TestCluster;
+const cluster = useTestCluster();
 let proxy: FreezeProxy | undefined;
 const informers: Informer<KubeObject>[] = [];
 const log = createLogger({ level: process.env.RUNTIME_TEST_LOG === '1' ? 'debug' : 'silent' });
 
-beforeAll(async () => {
-  cluster = await testCluster('watch');
-});
 afterEach(async () => {
   await Promise.all(informers.splice(0).map((informer) => informer.stop()));
   await proxy?.close();

@@ -1,63 +1,30 @@
-// TEMPORARY dev adapter until test/cluster/fixtures.ts lands: a private API server started by /tmp/rtdev/up.sh.
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { promisify } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
-
-const run = promisify(execFile);
+// The runtime's view of the shared cluster fixtures (test/cluster/fixtures.ts): one namespace per test file, the
+// admin kubeconfig, kubectl with stdin, and the API server restart.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { cluster, kubeConfig, kubectl, restartApiServer, useNamespace } from '../../../../test/cluster/fixtures.ts';
 
 export interface TestCluster {
+  /** The kubeconfig file, for child processes. */
   readonly kubeconfigPath: string;
+  /** This test file's namespace (from beforeAll on). */
   readonly namespace: string;
   kubeConfig(): KubeConfig;
   kubectl(args: readonly string[], input?: string): Promise<string>;
   restartApiServer(): Promise<void>;
 }
 
-const kubectlPath = `${homedir()}/.cache/petstore-operator/bin/kubernetes-1.36.3/kubectl`;
-
-export async function testCluster(name: string): Promise<TestCluster> {
-  const kubeconfigPath = process.env.RUNTIME_DEV_KUBECONFIG ?? '/tmp/rtdev/kubeconfig';
-  const namespace = `${name}-${Math.random().toString(36).slice(2, 7)}`;
-  const kubectl = async (args: readonly string[], input?: string): Promise<string> => {
-    const child = run(kubectlPath, ['--kubeconfig', kubeconfigPath, ...args], { maxBuffer: 16 * 1024 * 1024 });
-    if (input !== undefined) {
-      child.child.stdin?.end(input);
-    }
-    return (await child).stdout;
-  };
-  await kubectl(['create', 'namespace', namespace]);
+/** Call at the top level of a test file: registers the namespace's beforeAll/afterAll. */
+export function useTestCluster(): TestCluster {
+  const namespace = useNamespace();
   return {
-    kubeconfigPath,
-    namespace,
-    kubeConfig: () => {
-      const kc = new KubeConfig();
-      kc.loadFromFile(kubeconfigPath);
-      return kc;
+    get kubeconfigPath() {
+      return cluster().kubeconfig;
     },
-    kubectl,
-    async restartApiServer() {
-      const pid = Number(readFileSync('/tmp/rtdev/apiserver.pid', 'utf8'));
-      process.kill(pid, 'SIGKILL');
-      for (;;) {
-        try {
-          process.kill(pid, 0);
-          await new Promise((r) => setTimeout(r, 100));
-        } catch {
-          break;
-        }
-      }
-      await run('/tmp/rtdev/apiserver.sh');
-      for (let i = 0; i < 600; i++) {
-        try {
-          await kubectl(['get', '--raw', '/readyz']);
-          return;
-        } catch {
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-      throw new Error('API server did not come back');
+    get namespace() {
+      return namespace.name;
     },
+    kubeConfig,
+    kubectl: (args, input) => kubectl(args, input === undefined ? {} : { input }),
+    restartApiServer,
   };
 }
