@@ -63,7 +63,7 @@ test/chart/rbac.test.ts fails when they differ. Rendered into the ClusterRole, o
 {{- define "petstore-operator.rules" -}}
 - apiGroups: [petstore.example.com]
   resources: [petstores]
-  verbs: [get, list, watch, patch]
+  verbs: [list, watch, patch]
 - apiGroups: [petstore.example.com]
   resources: [petstores/status]
   verbs: [patch]
@@ -76,6 +76,9 @@ test/chart/rbac.test.ts fails when they differ. Rendered into the ClusterRole, o
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [list, watch, create, patch, delete]
@@ -84,16 +87,13 @@ test/chart/rbac.test.ts fails when they differ. Rendered into the ClusterRole, o
   verbs: [list, watch, create, patch, delete]
 - apiGroups: [batch]
   resources: [jobs]
-  verbs: [get, list, watch, create, patch, delete]
+  verbs: [list, watch, create, patch, delete]
 - apiGroups: [networking.k8s.io]
   resources: [ingresses, networkpolicies]
   verbs: [list, watch, create, patch, delete]
 - apiGroups: [policy]
   resources: [poddisruptionbudgets]
   verbs: [list, watch, create, patch, delete]
-- apiGroups: [events.k8s.io]
-  resources: [events]
-  verbs: [create, patch]
 {{- end }}
 
 {{/* Namespace of the `helm test` PetStore. */}}

@@ -29,30 +29,21 @@ const childVerbs: readonly Verb[] = ['list', 'watch', 'create', 'patch', 'delete
 const extraChildVerbs: Readonly<Partial<Record<string, readonly Verb[]>>> = {
   // A user-named Secret holds the URL of an external database; it carries none of the operator's labels.
   secrets: ['get'],
-  // The migration Job is read directly to see whether this rollout's migration finished.
-  jobs: ['get'],
 };
-
-/** Child kinds the operator is about to manage that kinds.ts does not list yet (the schema-migration Job). */
-const plannedChildKinds: readonly Pick<ResourceKind, 'group' | 'plural'>[] = [{ group: 'batch', plural: 'jobs' }];
 
 const petStore = kinds.PetStore;
 
+/** Every kind in kinds.ts but the PetStore is a child (or a namespace-shared object) the operator applies. */
 function childPermissions(): Permission[] {
-  const children = [...Object.values(kinds).filter((kind) => kind !== petStore), ...plannedChildKinds];
-  const byResource = new Map<string, Permission>();
-  for (const kind of children) {
-    const key = `${kind.group}/${kind.plural}`;
-    if (byResource.has(key)) continue;
-    byResource.set(key, {
+  return Object.values(kinds)
+    .filter((kind: ResourceKind) => kind !== petStore)
+    .map((kind) => ({
       group: kind.group,
       resource: kind.plural,
       verbs: [...childVerbs, ...(extraChildVerbs[kind.plural] ?? [])],
       scope: 'watched',
-      reason: `child of a PetStore: informer, server-side apply, pruning`,
-    });
-  }
-  return [...byResource.values()];
+      reason: `${kind.kind} made for PetStores: informer, server-side apply, pruning`,
+    }));
 }
 
 /** Every permission the operator needs, one entry per resource; the single source for its RBAC. */
@@ -60,9 +51,9 @@ export const requiredPermissions: readonly Permission[] = [
   {
     group: petStore.group,
     resource: petStore.plural,
-    verbs: ['get', 'list', 'watch', 'patch'],
+    verbs: ['list', 'watch', 'patch'],
     scope: 'watched',
-    reason: 'the primary informer; patch adds and removes the database finalizer',
+    reason: 'the primary informer (every read comes from its cache); patch adds and removes the database finalizer',
   },
   {
     group: petStore.group,
@@ -80,11 +71,11 @@ export const requiredPermissions: readonly Permission[] = [
   },
   ...childPermissions(),
   {
-    group: 'events.k8s.io',
+    group: '',
     resource: 'events',
-    verbs: ['create', 'patch'],
+    verbs: ['create'],
     scope: 'watched',
-    reason: 'events on PetStores explain what the operator did and why it failed',
+    reason: 'core/v1 events on PetStores explain what the operator did and why it failed (operator/src/k8s/client.ts)',
   },
   {
     group: 'coordination.k8s.io',
