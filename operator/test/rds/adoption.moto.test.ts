@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateDBInstanceCommand, DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { DependencyMissingError } from '../../src/controller/database.ts';
+import { tagMap } from '../../src/database/rds/tags.ts';
 import { isPermanentError } from '../../src/runtime/errors.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
-import { startMotoRds, type MotoRds } from './moto-rds.ts';
+import { startMotoRds, undeclaredActions, type MotoRds } from './moto-rds.ts';
 
 let aws: MotoRds;
 beforeAll(async () => {
@@ -20,11 +21,11 @@ const { log } = capturingLogger();
 const clock = manualClock();
 const ctx = { log, now: clock.now };
 const look = (petStore: PetStore, engine = aws.engine()) => engine.resolve(petStore, specOf(petStore), ctx);
-const tagsOf = async (id: string) => {
+const tagsOf = async (id: string): Promise<Record<string, string>> => {
   const instance: DBInstance | undefined = (
     await aws.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))
   ).DBInstances?.[0];
-  return Object.fromEntries((instance?.TagList ?? []).map((t) => [t.Key, t.Value]));
+  return tagMap(instance?.TagList);
 };
 const createForeign = (id: string, tags: { Key: string; Value: string }[] = [{ Key: 'team', Value: 'legacy' }]) =>
   aws.direct.rds.send(
@@ -142,4 +143,9 @@ describe('adoption', () => {
     );
     expect(error.message).toBe('RDS instance legacy-mysql runs mysql; the Pet Store API needs postgres');
   });
+});
+
+it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
+  expect(aws.proxy.requests.length).toBeGreaterThan(0);
+  expect(undeclaredActions(aws.proxy)).toEqual([]);
 });

@@ -10,7 +10,7 @@ import {
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import type { RdsDatabase } from '../../src/database/rds/index.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
-import { startMotoRds, type MotoRds } from './moto-rds.ts';
+import { startMotoRds, undeclaredActions, type MotoRds } from './moto-rds.ts';
 
 let aws: MotoRds;
 beforeAll(async () => {
@@ -164,4 +164,9 @@ describe('deletionPolicy', () => {
     await finalizeAll(engine, petStore);
     expect(await describeInstance(id)).toBeUndefined();
   });
+});
+
+it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
+  expect(aws.proxy.requests.length).toBeGreaterThan(0);
+  expect(undeclaredActions(aws.proxy)).toEqual([]);
 });

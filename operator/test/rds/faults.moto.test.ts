@@ -5,7 +5,7 @@ import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { isPermanentError } from '../../src/runtime/errors.ts';
 import { AwsRequestRefusedError, type RdsDatabase } from '../../src/database/rds/index.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
-import { startMotoRds, type MotoRds } from './moto-rds.ts';
+import { startMotoRds, undeclaredActions, type MotoRds } from './moto-rds.ts';
 
 let aws: MotoRds;
 beforeAll(async () => {
@@ -98,4 +98,9 @@ describe('access denied', () => {
       /^AWS denied secretsmanager:GetSecretValue on secret arn:aws:secretsmanager:.*rds!db-.* \(AccessDeniedException\)/,
     );
   });
+});
+
+it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
+  expect(aws.proxy.requests.length).toBeGreaterThan(0);
+  expect(undeclaredActions(aws.proxy)).toEqual([]);
 });

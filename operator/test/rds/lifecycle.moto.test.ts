@@ -8,7 +8,7 @@ import { postgresConnection } from '../../src/controller/database-connection.ts'
 import type { RdsDatabase } from '../../src/database/rds/index.ts';
 import { createRdsDatabase, rdsDefaults } from '../../src/database/rds/index.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
-import { startMotoRds, type MotoRds } from './moto-rds.ts';
+import { startMotoRds, undeclaredActions, type MotoRds } from './moto-rds.ts';
 
 let aws: MotoRds;
 beforeAll(async () => {
@@ -293,4 +293,9 @@ describe('standard SDK settings', () => {
       process.env = saved;
     }
   });
+});
+
+it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
+  expect(aws.proxy.requests.length).toBeGreaterThan(0);
+  expect(undeclaredActions(aws.proxy)).toEqual([]);
 });

@@ -9,6 +9,7 @@ import { startMoto, type Moto } from '../../../test/cluster/moto.ts';
 import { stopProcess } from '../../../test/cluster/processes.ts';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { createRdsDatabase, type RdsDatabaseOptions } from '../../src/database/rds/index.ts';
+import { awsActions } from '../../src/database/rds/aws-session.ts';
 import { ownership } from '../../src/database/rds/tags.ts';
 import { clusterName } from './fixtures.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
@@ -71,6 +72,13 @@ export async function startMotoRds(): Promise<MotoRds> {
       rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+const declared = new Set<string>(Object.values(awsActions));
+
+/** Actions the engine sent that are not in awsActions, so the IAM policy test never checked them (should be none). */
+export function undeclaredActions(proxy: FaultProxy): string[] {
+  return [...new Set(proxy.requests.map((r) => r.action))].filter((action) => !declared.has(action));
 }
 
 const provisionTools = fileURLToPath(new URL('../../../scripts/provision-tools.sh', import.meta.url));

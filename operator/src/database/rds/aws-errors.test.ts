@@ -39,7 +39,8 @@ describe('awsFailure', () => {
   ])('makes %s permanent (Stalled, not retried) with the code and message', (code, reason, message) => {
     const failure = awsFailure(sdkError(code, 'not authorized'), 'rds:CreateDBInstance', 'instance x');
     expect(isPermanentError(failure)).toBe(true);
-    if (!(failure instanceof AwsRequestRefusedError)) throw new Error(`expected an AwsRequestRefusedError, got ${failure.name}`);
+    if (!(failure instanceof AwsRequestRefusedError))
+      throw new Error(`expected an AwsRequestRefusedError, got ${failure.name}`);
     expect(failure.reason).toBe(reason);
     expect(failure.message).toMatch(message);
   });

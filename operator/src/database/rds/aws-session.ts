@@ -15,6 +15,17 @@ import {
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsErrorCode, awsFailure } from './aws-errors.ts';
 
+/** Every AWS action the engine calls, as IAM names it; the IAM policy test checks operator/iam/aws-policy.json allows each. */
+export const awsActions = {
+  describeInstance: 'rds:DescribeDBInstances',
+  createInstance: 'rds:CreateDBInstance',
+  modifyInstance: 'rds:ModifyDBInstance',
+  deleteInstance: 'rds:DeleteDBInstance',
+  addTags: 'rds:AddTagsToResource',
+  removeTags: 'rds:RemoveTagsFromResource',
+  readSecret: 'secretsmanager:GetSecretValue',
+} as const;
+
 export interface AwsClients {
   rds: RDSClient;
   secretsManager: SecretsManagerClient;
@@ -42,7 +53,7 @@ export class AwsSession {
       return out.DBInstances?.[0];
     } catch (error) {
       if (awsErrorCode(error) === 'DBInstanceNotFound') return undefined;
-      throw awsFailure(error, 'rds:DescribeDBInstances', `instance ${identifier}`);
+      throw awsFailure(error, awsActions.describeInstance, `instance ${identifier}`);
     }
   }
 
@@ -53,7 +64,7 @@ export class AwsSession {
       return (await this.#clients.rds.send(new CreateDBInstanceCommand(input))).DBInstance;
     } catch (error) {
       if (awsErrorCode(error) === 'DBInstanceAlreadyExists') return undefined;
-      throw awsFailure(error, 'rds:CreateDBInstance', `instance ${input.DBInstanceIdentifier ?? ''}`);
+      throw awsFailure(error, awsActions.createInstance, `instance ${input.DBInstanceIdentifier ?? ''}`);
     }
   }
 
@@ -64,7 +75,7 @@ export class AwsSession {
       return (await this.#clients.rds.send(new ModifyDBInstanceCommand(input))).DBInstance;
     } catch (error) {
       if (awsErrorCode(error) === 'InvalidDBInstanceState') return undefined;
-      throw awsFailure(error, 'rds:ModifyDBInstance', `instance ${input.DBInstanceIdentifier ?? ''}`);
+      throw awsFailure(error, awsActions.modifyInstance, `instance ${input.DBInstanceIdentifier ?? ''}`);
     }
   }
 
@@ -78,7 +89,7 @@ export class AwsSession {
       const code = awsErrorCode(error);
       if (code === 'DBInstanceNotFound') return 'gone';
       if (code === 'InvalidDBInstanceState') return 'busy';
-      throw awsFailure(error, 'rds:DeleteDBInstance', `instance ${input.DBInstanceIdentifier}`);
+      throw awsFailure(error, awsActions.deleteInstance, `instance ${input.DBInstanceIdentifier}`);
     }
   }
 
@@ -87,7 +98,7 @@ export class AwsSession {
     try {
       await this.#clients.rds.send(new AddTagsToResourceCommand({ ResourceName: resourceArn, Tags: tags }));
     } catch (error) {
-      throw awsFailure(error, 'rds:AddTagsToResource', `instance ${identifier}`);
+      throw awsFailure(error, awsActions.addTags, `instance ${identifier}`);
     }
   }
 
@@ -96,7 +107,7 @@ export class AwsSession {
     try {
       await this.#clients.rds.send(new RemoveTagsFromResourceCommand({ ResourceName: resourceArn, TagKeys: keys }));
     } catch (error) {
-      throw awsFailure(error, 'rds:RemoveTagsFromResource', `instance ${identifier}`);
+      throw awsFailure(error, awsActions.removeTags, `instance ${identifier}`);
     }
   }
 
@@ -106,7 +117,7 @@ export class AwsSession {
     try {
       return (await this.#clients.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
     } catch (error) {
-      throw awsFailure(error, 'secretsmanager:GetSecretValue', `secret ${secretArn}`);
+      throw awsFailure(error, awsActions.readSecret, `secret ${secretArn}`);
     }
   }
 }

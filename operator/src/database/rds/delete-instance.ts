@@ -7,7 +7,7 @@ import type { AwsSession } from './aws-session.ts';
 import type { DesiredInstance } from './desired-instance.ts';
 import { DatabaseReason, snapshotImpossible } from './instance-status.ts';
 import type { RdsSettings } from './options.ts';
-import { ownership, tagKeys } from './tags.ts';
+import { ownership, tagKeys, toTagList } from './tags.ts';
 
 export interface DeletionInput {
   aws: AwsSession;
@@ -55,7 +55,8 @@ export async function deleteInstanceStep(input: DeletionInput): Promise<{ done: 
   const status = instance.DBInstanceStatus;
 
   if (policy === 'Retain') {
-    await aws.addTags(arn, [{ Key: tagKeys.released, Value: 'true' }], id);
+    // The whole set: the IAM policy lets the operator tag only with its ownership tags in the request.
+    await aws.addTags(arn, toTagList({ ...desired.tags, [tagKeys.released]: 'true' }), id);
     log.info('RDS instance retained and tagged released');
     return done(`RDS instance ${id} is kept (deletionPolicy Retain), tagged ${tagKeys.released}=true`);
   }

@@ -68,16 +68,20 @@ describe('createInstanceInput', () => {
     });
   });
 
-  it('passes the optional KMS keys and parameter group only when configured', () => {
-    const settings = testSettings({
-      kmsKeyId: 'k1',
-      masterUserSecretKmsKeyId: 'k2',
-      dbParameterGroupName: 'pet-store-postgres17',
-    });
-    expect(create(rdsPetStore(), settings)).toMatchObject({
+  it('passes the optional KMS keys only when configured', () => {
+    expect(create(rdsPetStore(), testSettings({ kmsKeyId: 'k1', masterUserSecretKmsKeyId: 'k2' }))).toMatchObject({
       KmsKeyId: 'k1',
       MasterUserSecretKmsKeyId: 'k2',
-      DBParameterGroupName: 'pet-store-postgres17',
     });
+    expect(create()).not.toHaveProperty('KmsKeyId');
+  });
+
+  it('uses the parameter group configured for the major version, and the engine default for other majors', () => {
+    const settings = testSettings({ dbParameterGroups: { '17': 'pet-store-prod-postgres17' } });
+    expect(create(rdsPetStore(), settings)).toMatchObject({ DBParameterGroupName: 'pet-store-prod-postgres17' });
+    expect(create(rdsPetStore({ rds: { engineVersion: '17.4' } }), settings)).toMatchObject({
+      DBParameterGroupName: 'pet-store-prod-postgres17',
+    });
+    expect(create(rdsPetStore({ rds: { engineVersion: '16' } }), settings)).not.toHaveProperty('DBParameterGroupName');
   });
 });

@@ -50,6 +50,7 @@ export function desiredInstance(petStore: PetStore, spec: ResolvedSpec, settings
  * the master password generated, stored and rotated by RDS in Secrets Manager.
  */
 export function createInstanceInput(desired: DesiredInstance, settings: RdsSettings): CreateDBInstanceCommandInput {
+  const parameterGroup = settings.dbParameterGroups[desired.engineVersion.split('.')[0] ?? ''];
   return {
     DBInstanceIdentifier: desired.identifier,
     DBInstanceClass: desired.instanceClass,
@@ -71,7 +72,7 @@ export function createInstanceInput(desired: DesiredInstance, settings: RdsSetti
     DeletionProtection: desired.deletionProtection,
     DBSubnetGroupName: settings.dbSubnetGroupName,
     VpcSecurityGroupIds: [...settings.vpcSecurityGroupIds],
-    ...(settings.dbParameterGroupName ? { DBParameterGroupName: settings.dbParameterGroupName } : {}),
+    ...(parameterGroup ? { DBParameterGroupName: parameterGroup } : {}),
     PubliclyAccessible: false,
     CopyTagsToSnapshot: true,
     Tags: toTagList(desired.tags),

@@ -13,6 +13,7 @@ describe('rdsSettings', () => {
       databaseName: 'petstore',
       masterUsername: 'petstore',
       sslMode: 'require',
+      dbParameterGroups: {},
     });
   });
 
@@ -28,6 +29,11 @@ describe('rdsSettings', () => {
       /statusPollIntervalMs must be at least 1000 ms/,
     ],
     ['a master user RDS refuses', { masterUsername: 'pet-store' }, /masterUsername pet-store/],
+    [
+      'a parameter group keyed by family',
+      { dbParameterGroups: { postgres17: 'g' } },
+      /dbParameterGroups keys must be .* \(got postgres17\)/,
+    ],
   ])('refuses %s, naming the option', (_case, change, message) => {
     expect(() => rdsSettings({ ...valid, ...change })).toThrow(message);
   });

@@ -31,8 +31,11 @@ export interface RdsDatabaseOptions {
   kmsKeyId?: string;
   /** KMS key for the master password's secret; unset = the account's aws/secretsmanager key. */
   masterUserSecretKmsKeyId?: string;
-  /** DB parameter group (e.g. one with rds.force_ssl=1 from infra-terraform); unset = the engine's default group. */
-  dbParameterGroupName?: string;
+  /**
+   * DB parameter group per PostgreSQL major version, e.g. { "17": "pet-store-prod-postgres17" } (infra-terraform's group
+   * with rds.force_ssl=1). A group belongs to one family, so a version without an entry gets the engine's default group.
+   */
+  dbParameterGroups?: Readonly<Record<string, string>>;
   /** sslmode written into DATABASE_URL. Default require. */
   sslMode?: 'require' | 'verify-ca' | 'verify-full';
   /** Clients to use instead of ones built from region/endpoint (tests). */
@@ -52,7 +55,7 @@ export interface RdsSettings {
   masterUsername: string;
   kmsKeyId?: string;
   masterUserSecretKmsKeyId?: string;
-  dbParameterGroupName?: string;
+  dbParameterGroups: Readonly<Record<string, string>>;
   sslMode: string;
 }
 
@@ -103,6 +106,10 @@ export function rdsSettings(options: RdsDatabaseOptions): RdsSettings {
     problems.push(`databaseName ${databaseName} is not a valid PostgreSQL database name`);
   if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(masterUsername))
     problems.push(`masterUsername ${masterUsername} is not a valid RDS master user name`);
+  for (const major of Object.keys(options.dbParameterGroups ?? {})) {
+    if (!/^[0-9]+$/.test(major))
+      problems.push(`dbParameterGroups keys must be PostgreSQL major versions such as 17 (got ${major})`);
+  }
   if (problems.length > 0) throw new Error(`invalid RDS options: ${problems.join('; ')}`);
   return {
     clusterName: options.clusterName,
@@ -115,7 +122,7 @@ export function rdsSettings(options: RdsDatabaseOptions): RdsSettings {
     masterUsername,
     ...(options.kmsKeyId ? { kmsKeyId: options.kmsKeyId } : {}),
     ...(options.masterUserSecretKmsKeyId ? { masterUserSecretKmsKeyId: options.masterUserSecretKmsKeyId } : {}),
-    ...(options.dbParameterGroupName ? { dbParameterGroupName: options.dbParameterGroupName } : {}),
+    dbParameterGroups: options.dbParameterGroups ?? {},
     sslMode: options.sslMode ?? rdsDefaults.sslMode,
   };
 }

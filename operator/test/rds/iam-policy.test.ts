@@ -1,0 +1,161 @@
+// Every AWS request the rds engine makes, checked against the policy the operator's role gets
+// (operator/iam/aws-policy.json): the calls it makes itself, and those AWS authorizes on its behalf.
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { awsActions } from '../../src/database/rds/aws-session.ts';
+import { createInstanceInput, desiredInstance } from '../../src/database/rds/desired-instance.ts';
+import { tagKeys } from '../../src/database/rds/tags.ts';
+import { authorize, type AuthorizationRequest, type PolicyDocument } from './iam-evaluator.ts';
+import { clusterName, rdsPetStore, specOf, testSettings } from './fixtures.ts';
+
+const policyFile = fileURLToPath(new URL('../../iam/aws-policy.json', import.meta.url));
+if (!existsSync(policyFile))
+  throw new Error(`${policyFile} is missing: the operator's IAM policy document must be in the repository`);
+const policy = JSON.parse(readFileSync(policyFile, 'utf8')) as PolicyDocument;
+
+const region = 'us-west-2';
+const account = '123456789012';
+const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`;
+// What the EKS Pod Identity session of the operator carries.
+const variables = { 'aws:PrincipalTag/eks-cluster-name': clusterName };
+
+const settings = testSettings({
+  dbSubnetGroupName: 'pet-store-prod-databases',
+  dbParameterGroups: { '17': 'pet-store-prod-postgres17' },
+});
+const production = rdsPetStore({ spec: { config: { environment: 'production' } } });
+const desired = desiredInstance(production, specOf(production), settings);
+const create = createInstanceInput(desired, settings);
+const ourTags = desired.tags;
+const otherCluster = { ...ourTags, [tagKeys.cluster]: 'other-eks' };
+const db = arn('rds', `db:${desired.identifier}`);
+const snapshot = arn('rds', `snapshot:${desired.finalSnapshotIdentifier}`);
+const secret = arn('secretsmanager', 'secret:rds!db-5b6c3a0e-1f2d-4e8a-9b7c-0d1e2f3a4b5c-AbCdEf');
+
+const requestTags = (tags: Record<string, string>) => ({
+  ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+  'aws:TagKeys': Object.keys(tags),
+});
+const resourceTags = (tags: Record<string, string>) =>
+  Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+const request = (
+  action: string,
+  resource: string,
+  context: AuthorizationRequest['context'] = {},
+): AuthorizationRequest => ({
+  action,
+  resource,
+  context,
+  variables,
+});
+const createContext = {
+  ...requestTags(ourTags),
+  'rds:DatabaseEngine': 'postgres',
+  'rds:ManageMasterUserPassword': String(create.ManageMasterUserPassword),
+  'rds:StorageEncrypted': String(create.StorageEncrypted),
+};
+
+/** [what happens, the request]: one row per authorization, named after the engine's step that needs it. */
+const needed: [string, AuthorizationRequest][] = [
+  ['describe the instance', request(awsActions.describeInstance, db)],
+  ['create the instance', request(awsActions.createInstance, db, createContext)],
+  [
+    'create it in the subnet group',
+    request(awsActions.createInstance, arn('rds', `subgrp:${settings.dbSubnetGroupName}`), createContext),
+  ],
+  [
+    'create it with the parameter group',
+    request(awsActions.createInstance, arn('rds', `pg:${create.DBParameterGroupName ?? ''}`), createContext),
+  ],
+  [
+    'create it with the default option group',
+    request(awsActions.createInstance, arn('rds', 'og:default:postgres-17'), createContext),
+  ],
+  [
+    'tag it on create (RDS authorizes AddTagsToResource for the Tags of CreateDBInstance)',
+    request(awsActions.addTags, db, requestTags(ourTags)),
+  ],
+  ['let RDS create the managed secret (forward access session)', request('secretsmanager:CreateSecret', secret)],
+  ['let RDS tag the managed secret', request('secretsmanager:TagResource', secret)],
+  [
+    'let Secrets Manager use the default KMS key',
+    request('kms:DescribeKey', arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'), {
+      'kms:ViaService': `secretsmanager.${region}.amazonaws.com`,
+    }),
+  ],
+  ['read the master credentials', request(awsActions.readSecret, secret)],
+  ['change settings in place', request(awsActions.modifyInstance, db, resourceTags(ourTags))],
+  [
+    'correct drifted tags',
+    request(awsActions.addTags, db, { ...resourceTags({ ...ourTags, Owner: 'old' }), ...requestTags(ourTags) }),
+  ],
+  ['tag an instance taken over with adopt: true', request(awsActions.addTags, db, requestTags(ourTags))],
+  [
+    'remove the released mark when a PetStore picks its instance up again',
+    request(awsActions.removeTags, db, {
+      ...resourceTags({ ...ourTags, [tagKeys.released]: 'true' }),
+      'aws:TagKeys': [tagKeys.released],
+    }),
+  ],
+  [
+    'mark a retained instance released',
+    request(awsActions.addTags, db, {
+      ...resourceTags(ourTags),
+      ...requestTags({ ...ourTags, [tagKeys.released]: 'true' }),
+    }),
+  ],
+  ['turn deletion protection off before deleting', request(awsActions.modifyInstance, db, resourceTags(ourTags))],
+  ['delete the instance', request(awsActions.deleteInstance, db, resourceTags(ourTags))],
+  [
+    'delete it with a final snapshot (the snapshot is a resource of the call)',
+    request(awsActions.deleteInstance, snapshot),
+  ],
+  ['take the final snapshot', request('rds:CreateDBSnapshot', snapshot)],
+  ['take the final snapshot of its instance', request('rds:CreateDBSnapshot', db, resourceTags(ourTags))],
+  ['copy the instance tags to the final snapshot', request(awsActions.addTags, snapshot, requestTags(ourTags))],
+];
+
+describe('operator/iam/aws-policy.json', () => {
+  it.each(needed)('allows the operator to %s', (_step, authorization) => {
+    expect(authorize(policy, authorization)).toMatchObject({ allowed: true });
+  });
+
+  it('covers every action the engine calls', () => {
+    const checked = new Set(needed.map(([, r]) => r.action));
+    expect(Object.values(awsActions).filter((action) => !checked.has(action))).toEqual([]);
+  });
+
+  it.each([
+    ['modify an instance it does not manage', request(awsActions.modifyInstance, db, resourceTags({ team: 'legacy' }))],
+    ['delete an instance it does not manage', request(awsActions.deleteInstance, db, {})],
+    [
+      'create an instance without the ownership tags',
+      request(awsActions.createInstance, db, { ...createContext, 'aws:RequestTag/managed-by': 'someone' }),
+    ],
+    [
+      'create an unencrypted instance',
+      request(awsActions.createInstance, db, { ...createContext, 'rds:StorageEncrypted': 'false' }),
+    ],
+    [
+      'create an instance whose password it would have to hold',
+      request(awsActions.createInstance, db, { ...createContext, 'rds:ManageMasterUserPassword': 'false' }),
+    ],
+    ['modify an instance of another cluster', request(awsActions.modifyInstance, db, resourceTags(otherCluster))],
+    ['delete an instance of another cluster', request(awsActions.deleteInstance, db, resourceTags(otherCluster))],
+    [
+      'tag an instance of another cluster',
+      request(awsActions.addTags, db, { ...resourceTags(otherCluster), ...requestTags(ourTags) }),
+    ],
+    [
+      'create an instance claiming another cluster',
+      request(awsActions.createInstance, db, { ...createContext, ...requestTags(otherCluster) }),
+    ],
+    [
+      'read secrets that are not RDS-managed',
+      request(awsActions.readSecret, arn('secretsmanager', 'secret:prod/payments-AbCdEf')),
+    ],
+  ])('refuses to %s', (_step, authorization) => {
+    expect(authorize(policy, authorization)).toMatchObject({ allowed: false });
+  });
+});
