@@ -115,6 +115,7 @@ tfvar() {
 load_environment() {
   environment=$1
   [ -n "$environment" ] || die "--environment is required (one of: $(list_environments))"
+  [[ "$environment" =~ ^[a-z][a-z0-9-]*$ ]] || die "--environment must be a name such as dev or prod, not \"$environment\""
   var_file="$infra_dir/environments/$environment.tfvars"
   [ -f "$var_file" ] || die "unknown environment \"$environment\": there is no infra-terraform/environments/$environment.tfvars" \
     "known environments: $(list_environments)"
