@@ -1,5 +1,6 @@
 import type { AppDeps } from '../app.ts';
 import { isForeignKeyViolation } from '../db/errors.ts';
+import { rowReader } from '../db/row-reader.ts';
 import { deleteVersioned, updateVersioned } from '../db/versioned.ts';
 import { mergePatch } from '../http/merge-patch.ts';
 import type { Handlers } from '../http/openapi-router.ts';
@@ -18,9 +19,13 @@ interface ListQuery {
 
 // Pets having at least one of the named tags; the tags live in a JSON column, read with each engine's JSON functions.
 const hasTag = {
-  postgres: `EXISTS (SELECT 1 FROM jsonb_array_elements(pet.tags::jsonb) AS t WHERE t->>'name' IN (:...tags))`,
-  sqlite: `EXISTS (SELECT 1 FROM json_each(pet.tags) AS t WHERE json_extract(t.value, '$.name') IN (:...tags))`,
+  postgres: (names: string) =>
+    `EXISTS (SELECT 1 FROM jsonb_array_elements(tags::jsonb) AS t WHERE t->>'name' IN (${names}))`,
+  sqlite: (names: string) =>
+    `EXISTS (SELECT 1 FROM json_each(tags) AS t WHERE json_extract(t.value, '$.name') IN (${names}))`,
 };
+
+const placeholders = (values: unknown[]) => values.map(() => '?').join(', ');
 
 const fields = (pet: PetInput): Omit<PetRecord, 'id' | 'version'> => ({
   name: pet.name,
@@ -35,15 +40,21 @@ const notFound = (id: number) => new HttpProblem(404, `pet ${id} does not exist`
 /** Pets: CRUD with optimistic concurrency (ETag = version) and keyset pagination. */
 export function petHandlers({ dataSource }: AppDeps): Handlers {
   const pets = dataSource.getRepository(PetEntity);
+  const read = rowReader(dataSource, PetEntity);
   const tagFilter = dataSource.options.type === 'postgres' ? hasTag.postgres : hasTag.sqlite;
 
   return {
     async listPets(ctx, { query }) {
       const { status, tags, limit, after = 0 } = query as unknown as ListQuery;
-      const select = pets.createQueryBuilder('pet').where('pet.id > :after', { after }).orderBy('pet.id', 'ASC');
-      if (status) select.andWhere('pet.status IN (:...status)', { status });
-      if (tags) select.andWhere(tagFilter, { tags });
-      const rows = await select.limit(limit + 1).getMany();
+      const conditions = ['id > ?'];
+      if (status) conditions.push(`status IN (${placeholders(status)})`);
+      if (tags) conditions.push(tagFilter(placeholders(tags)));
+      const rows = await read.select(`WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`, [
+        after,
+        ...(status ?? []),
+        ...(tags ?? []),
+        limit + 1, // one more than asked tells whether a next page exists
+      ]);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       if (rows.length > limit && last) linkNextPage(ctx, last.id);
@@ -60,7 +71,7 @@ export function petHandlers({ dataSource }: AppDeps): Handlers {
 
     async getPet(ctx, { path }) {
       const id = path.petId as number;
-      const pet = await pets.findOneBy({ id });
+      const [pet] = await read.select('WHERE id = ?', [id]);
       if (!pet) throw notFound(id);
       respondWithVersion(ctx, pet.version, toPet(pet));
     },
