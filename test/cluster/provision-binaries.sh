@@ -4,10 +4,11 @@
 #   2. official release downloads (fail fast when there is no internet)
 #   3. a build from the Go module proxy with wrapper modules of our own
 # Usage: provision-binaries.sh [tool...]   tools: kube etcd kwok helm (default: all)
-# Prints nothing but progress on stderr; exits non-zero with one clear message when a tool cannot be provided.
+# Prints one `<binary>=<absolute path>` line per binary on stdout (what the cluster CLI reads) and progress on stderr;
+# exits non-zero with one clear message when a tool cannot be provided.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=versions.env
+# shellcheck source-path=SCRIPTDIR source=versions.env
 source "$here/versions.env"
 cache=${PETSTORE_CACHE:-$HOME/.cache/petstore-operator}
 arch=amd64; [ "$(uname -m)" = aarch64 ] && arch=arm64
@@ -15,7 +16,7 @@ log() { printf '[provision] %s\n' "$*" >&2; }
 die() {
   printf '\nerror: %s\n' "$1" >&2
   printf 'To provide the binaries yourself, put them in a directory and set PETSTORE_BIN_DIR to it\n' >&2
-  printf '(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok helm, versions in %s).\n' "$here/versions.env" >&2
+  printf '(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok kwokctl helm, versions in %s).\n' "$here/versions.env" >&2
   exit 1
 }
 
@@ -31,7 +32,7 @@ tool_bins() {
   case "$1" in
     kube) echo "kube-apiserver kube-controller-manager kube-scheduler kubectl" ;;
     etcd) echo "etcd" ;;
-    kwok) echo "kwok" ;;
+    kwok) echo "kwok kwokctl" ;;
     helm) echo "helm" ;;
   esac
 }
@@ -55,8 +56,11 @@ try_download() { # tool dir
         "https://github.com/etcd-io/etcd/releases/download/v$ETCD_VERSION/etcd-v$ETCD_VERSION-linux-$arch.tar.gz" 2>/dev/null |
         tar -xz -C "$tmp" --strip-components=1 2>/dev/null && ok=1 ;;
     kwok)
-      curl -fsSL --connect-timeout 5 --max-time 300 -o "$tmp/kwok" \
-        "https://github.com/kubernetes-sigs/kwok/releases/download/v$KWOK_VERSION/kwok-linux-$arch" 2>/dev/null && ok=1 ;;
+      ok=1
+      for b in kwok kwokctl; do
+        curl -fsSL --connect-timeout 5 --max-time 300 -o "$tmp/$b" \
+          "https://github.com/kubernetes-sigs/kwok/releases/download/v$KWOK_VERSION/$b-linux-$arch" 2>/dev/null || { ok=0; break; }
+      done ;;
     helm)
       curl -fsSL --connect-timeout 5 --max-time 300 "https://get.helm.sh/helm-v$HELM_VERSION-linux-$arch.tar.gz" 2>/dev/null |
         tar -xz -C "$tmp" --strip-components=1 2>/dev/null && ok=1 ;;
@@ -82,10 +86,11 @@ go_build() { # tool dir
       kube)
         local k="v$KUBERNETES_VERSION" s="v0.${KUBERNETES_VERSION#1.}"
         # k8s.io/kubernetes replaces every staging module with ./staging/...; a wrapper pins each to its published version.
-        local staging
-        staging=$(curl -fsS "${GOPROXY_URL:-https://proxy.golang.org}/k8s.io/kubernetes/@v/$k.mod" |
-          sed -n 's#^\s*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p')
-        [ -n "$staging" ] || die "could not read k8s.io/kubernetes $k go.mod from the Go module proxy"
+        # `go mod download` honours GOPROXY/GOPRIVATE/GOFLAGS like the build itself does.
+        local gomod staging
+        gomod=$(go mod download -json "k8s.io/kubernetes@$k" | sed -n 's#^\s*"GoMod": "\(.*\)",*$#\1#p')
+        staging=$(sed -n 's#^\s*\(k8s.io/[a-z0-9-]*\) => ./staging/.*#\1#p' "$gomod" 2>/dev/null)
+        [ -n "$staging" ] || { echo "could not read the go.mod of k8s.io/kubernetes $k from the Go module proxy" >&2; exit 1; }
         {
           echo "module local/kube-binaries"; echo; echo "go 1.26.0"; echo
           echo "require k8s.io/kubernetes $k"; echo; echo "replace ("
@@ -94,7 +99,8 @@ go_build() { # tool dir
         } > go.mod
         printf 'package tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager/app"\n\t_ "k8s.io/kubernetes/cmd/kube-scheduler/app"\n\t_ "k8s.io/kubectl/pkg/cmd"\n)\n' > tools.go
         go mod tidy >&2
-        local ld="-s -w -X k8s.io/component-base/version.gitVersion=$k -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$k"
+        local ld
+        ld="-s -w -X k8s.io/component-base/version.gitVersion=$k -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$k"
         go build -trimpath -ldflags "$ld" -o "$dir/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
           k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl >&2 ;;
       etcd)
@@ -103,9 +109,9 @@ go_build() { # tool dir
         go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >&2 && go mod tidy >&2
         go build -trimpath -ldflags "-s -w" -o "$dir/etcd" . >&2 ;;
       kwok)
-        GOBIN="$dir" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" >&2
-        # v0.8.0 ships no default stages: keep the module's stage kustomizations next to the binary.
-        cp -r "$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$KWOK_VERSION/kustomize" "$dir/kustomize"; chmod -R u+w "$dir/kustomize" ;;
+        # kwokctl orchestrates the cluster (binary runtime) and writes kwok's default fast stages itself.
+        GOBIN="$dir" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" \
+          "sigs.k8s.io/kwok/cmd/kwokctl@v$KWOK_VERSION" >&2 ;;
       helm)
         GOBIN="$dir" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" \
           "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" >&2 ;;
@@ -114,19 +120,26 @@ go_build() { # tool dir
   log "$tool built from the Go module proxy in $(( $(date +%s) - start ))s with $gover"
 }
 
-provide() {
+provide() { # tool -> the directory that holds all its binaries
   local tool=$1 dir; dir=$(tool_dir "$tool")
   # shellcheck disable=SC2046
-  if [ -n "${PETSTORE_BIN_DIR:-}" ] && have_all "$PETSTORE_BIN_DIR" $(tool_bins "$tool"); then return 0; fi
+  if [ -n "${PETSTORE_BIN_DIR:-}" ] && have_all "$PETSTORE_BIN_DIR" $(tool_bins "$tool"); then
+    (cd "$PETSTORE_BIN_DIR" && pwd); return 0
+  fi
   # shellcheck disable=SC2046
-  have_all "$dir" $(tool_bins "$tool") && return 0
-  log "$tool: not cached; trying the official release download"
-  if [ "${PETSTORE_NO_DOWNLOAD:-}" != 1 ] && try_download "$tool" "$dir"; then log "$tool: downloaded"; return 0; fi
-  log "$tool: download unavailable; building from the Go module proxy (first build is slow, cached afterwards)"
-  go_build "$tool" "$dir"
+  have_all "$dir" $(tool_bins "$tool") && { echo "$dir"; return 0; }
+  if [ "${PETSTORE_NO_DOWNLOAD:-}" != 1 ]; then
+    log "$tool: not cached; trying the official release download"
+    if try_download "$tool" "$dir"; then log "$tool: downloaded"; echo "$dir"; return 0; fi
+  fi
+  log "$tool: building from the Go module proxy (the first build is slow; cached afterwards in $dir)"
+  go_build "$tool" "$dir" >&2
+  echo "$dir"
 }
 
 tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(kube etcd kwok helm)
 for t in "${tools[@]}"; do
-  case "$t" in kube|etcd|kwok|helm) provide "$t" ;; *) die "unknown tool '$t' (expected kube, etcd, kwok or helm)" ;; esac
+  case "$t" in kube|etcd|kwok|helm) ;; *) die "unknown tool '$t' (expected kube, etcd, kwok or helm)" ;; esac
+  d=$(provide "$t")
+  for b in $(tool_bins "$t"); do echo "$b=$d/$b"; done
 done

@@ -1,0 +1,174 @@
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { ClusterError } from "./errors.js";
+import { freePorts } from "./ports.js";
+import { CommandError, isAlive, run, stopProcess } from "./processes.js";
+import { waitFor } from "./wait.js";
+const clusterName = 'petstore';
+const auditPolicy = fileURLToPath(new URL('audit-policy.yaml', import.meta.url));
+const components = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-controller'];
+/** Admission plugins the later tests rely on; the API server enables them by default, listed so a reader sees them. */
+const admissionPlugins = ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'PodSecurity', 'ResourceQuota'];
+/**
+ * Chooses free loopback ports and writes kwokctl's configuration for a new control plane in `runDir`; nothing runs
+ * yet, so the caller can record the result before any process exists (and clean up after a failed start).
+ */
+export async function planControlPlane(runDir, binaries) {
+    const [apiserver, etcd, etcdPeer, controllerManager, scheduler, kwok] = await freePorts(6);
+    const clusterDir = join(runDir, 'clusters', clusterName);
+    writeFileSync(join(runDir, 'kwokctl.yaml'), stringify({
+        apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
+        kind: 'KwokctlConfiguration',
+        options: {
+            runtime: 'binary',
+            bindAddress: '127.0.0.1',
+            kubeApiserverPort: apiserver,
+            etcdPort: etcd,
+            etcdPeerPort: etcdPeer,
+            kubeControllerManagerPort: controllerManager,
+            kubeSchedulerPort: scheduler,
+            kwokControllerPort: kwok,
+            kubeAuthorization: true, // --authorization-mode=Node,RBAC
+            kubeAdmission: true,
+            kubeAuditPolicy: auditPolicy,
+            kubeApiserverBinary: binaries['kube-apiserver'],
+            kubeControllerManagerBinary: binaries['kube-controller-manager'],
+            kubeSchedulerBinary: binaries['kube-scheduler'],
+            kubectlBinary: binaries.kubectl,
+            etcdBinary: binaries.etcd,
+            kwokControllerBinary: binaries.kwok,
+        },
+        componentsPatches: [
+            {
+                name: 'kube-apiserver',
+                extraArgs: [
+                    { key: 'enable-admission-plugins', value: admissionPlugins.join(',') },
+                    // Close open watches on SIGTERM (as a managed control plane does) instead of waiting the 60 s request
+                    // timeout for them, so a restart takes about a second.
+                    { key: 'shutdown-watch-termination-grace-period', value: '3s' },
+                ],
+            },
+            // A leader that cannot renew its lease exits (a kubelet would restart it); with one instance each there is
+            // nothing to elect, and without it both would die whenever a test restarts the API server.
+            { name: 'kube-controller-manager', extraArgs: [{ key: 'leader-elect', value: 'false' }] },
+            { name: 'kube-scheduler', extraArgs: [{ key: 'leader-elect', value: 'false' }] },
+        ],
+    }));
+    return {
+        name: clusterName,
+        runDir,
+        kubeconfig: join(runDir, 'kubeconfig.yaml'),
+        server: `https://127.0.0.1:${String(apiserver)}`,
+        auditLog: join(clusterDir, 'logs', 'audit.log'),
+        logsDir: join(clusterDir, 'logs'),
+        kwokctl: binaries.kwokctl,
+        kubectl: binaries.kubectl,
+    };
+}
+/** Creates and starts a planned control plane; resolves once the API server is ready. */
+export async function createControlPlane(controlPlane) {
+    const config = join(controlPlane.runDir, 'kwokctl.yaml');
+    // --kubeconfig names the file kwokctl adds the cluster to: ours, never the user's ~/.kube/config.
+    await kwokctl(controlPlane, ['create', 'cluster', '--config', config, '--kubeconfig', controlPlane.kubeconfig]);
+    await waitUntilServing(controlPlane);
+}
+/** Starts whatever components of an existing control plane are not running (after a reboot, or a stopped API server). */
+export async function startControlPlane(controlPlane) {
+    await kwokctl(controlPlane, ['start', 'cluster']);
+    await waitUntilServing(controlPlane);
+}
+/** Stops every component and deletes the cluster's files; resolves once no component process is left. */
+export async function deleteControlPlane(controlPlane) {
+    const pids = components.map((component) => componentPid(controlPlane, component)).filter((pid) => pid !== undefined);
+    if (existsSync(join(controlPlane.runDir, 'clusters', controlPlane.name))) {
+        await kwokctl(controlPlane, ['delete', 'cluster', '--kubeconfig', controlPlane.kubeconfig]);
+    }
+    // kwokctl sends SIGKILL without waiting; a process that survives it is ours to stop.
+    await Promise.all(pids.map((pid) => stopProcess(pid, 5_000)));
+}
+/**
+ * Stops the API server gracefully (SIGTERM: it closes its watches and exits; SIGKILL after 10 s) and starts it again
+ * on the same port and etcd data, while the other components keep running.
+ */
+export async function restartApiServer(controlPlane) {
+    const pidFile = componentPidFile(controlPlane, 'kube-apiserver');
+    const pid = componentPid(controlPlane, 'kube-apiserver');
+    if (pid !== undefined)
+        await stopProcess(pid, 10_000);
+    // kwokctl treats a pid file whose process is not yet reaped as running, and truncates the log when it starts the
+    // component: drop the one, keep the other.
+    rmSync(pidFile, { force: true });
+    const log = join(controlPlane.logsDir, 'kube-apiserver.log');
+    if (existsSync(log))
+        appendFileSync(join(controlPlane.logsDir, 'kube-apiserver.previous.log'), readFileSync(log));
+    await startControlPlane(controlPlane);
+}
+/** Whether every component process is alive and the API server answers /readyz. */
+export async function controlPlaneHealthy(controlPlane) {
+    if (!components.every((component) => isAlive(componentPid(controlPlane, component) ?? 0)))
+        return false;
+    try {
+        await run(controlPlane.kubectl, ['--kubeconfig', controlPlane.kubeconfig, 'get', '--raw=/readyz']);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** The last `lines` lines of a component's log (kube-apiserver, etcd, ...), for failure reports. */
+export function componentLogTail(controlPlane, component, lines = 40) {
+    const file = join(controlPlane.logsDir, `${component}.log`);
+    if (!existsSync(file))
+        return `(no ${file})`;
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+function componentPidFile(controlPlane, component) {
+    return join(controlPlane.runDir, 'clusters', controlPlane.name, 'pids', `${component}.pid`);
+}
+function componentPid(controlPlane, component) {
+    const file = componentPidFile(controlPlane, component);
+    if (!existsSync(file))
+        return undefined;
+    const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
+    return Number.isNaN(pid) ? undefined : pid;
+}
+async function waitUntilServing(controlPlane) {
+    try {
+        await waitFor(() => run(controlPlane.kubectl, ['--kubeconfig', controlPlane.kubeconfig, 'get', '--raw=/readyz']), 60_000, `the API server at ${controlPlane.server} to be ready`);
+    }
+    catch (error) {
+        throw new ClusterError(`${error instanceof Error ? error.message : String(error)}\n` +
+            `last lines of ${join(controlPlane.logsDir, 'kube-apiserver.log')}:\n${componentLogTail(controlPlane, 'kube-apiserver')}`);
+    }
+}
+async function kwokctl(controlPlane, args) {
+    try {
+        await run(controlPlane.kwokctl, ['--name', controlPlane.name, ...args], {
+            env: { ...process.env, KWOK_WORKDIR: controlPlane.runDir },
+        });
+    }
+    catch (error) {
+        if (!(error instanceof CommandError))
+            throw error;
+        throw new ClusterError(`kwokctl ${args.slice(0, 2).join(' ')} failed:\n${kwokctlMessages(error.stderr)}`);
+    }
+}
+/** kwokctl logs JSON lines; the `msg` and `err` fields are what a reader needs. */
+function kwokctlMessages(stderr) {
+    return stderr
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => {
+        try {
+            const entry = JSON.parse(line);
+            return [entry.msg, entry.err].filter(Boolean).join(': ');
+        }
+        catch {
+            return line;
+        }
+    })
+        .join('\n');
+}
+//# sourceMappingURL=control-plane.js.map

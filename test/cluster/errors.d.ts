@@ -1,0 +1,11 @@
+/**
+ * A failure the user can fix (a missing tool, a component that did not start): its message says what to do, and it
+ * prints without a stack trace because the stack would only hide that message.
+ */
+export declare class ClusterError extends Error {
+    /** The explanation is already on stderr (a script we ran printed it), so the CLI prints nothing more. */
+    readonly reported: boolean;
+    constructor(message: string, options?: ErrorOptions & {
+        reported?: boolean;
+    });
+}

@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { waitFor } from "./wait.js";
+/** A command that exited non-zero; the message carries its stderr, which is what explains the failure. */
+export class CommandError extends Error {
+    exitCode;
+    stderr;
+    constructor(command, exitCode, stderr) {
+        super(`${command} failed (exit code ${String(exitCode)})${stderr.trim() ? `:\n${stderr.trim()}` : ''}`);
+        this.name = 'CommandError';
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+    }
+}
+/** Runs a command to completion and resolves with its stdout; rejects with a CommandError carrying its stderr. */
+export function run(file, args, options = {}) {
+    const command = [basename(file), ...args].join(' ');
+    return new Promise((resolve, reject) => {
+        const child = spawn(file, args, {
+            env: options.env ?? process.env,
+            stdio: [
+                options.input === undefined ? 'ignore' : 'pipe',
+                'pipe',
+                options.stderr === 'inherit' ? 'inherit' : 'pipe',
+            ],
+        });
+        const stdout = [];
+        const stderr = [];
+        child.stdout?.on('data', (chunk) => stdout.push(chunk));
+        child.stderr?.on('data', (chunk) => stderr.push(chunk));
+        child.once('error', (error) => reject(new CommandError(command, null, error.message)));
+        child.once('close', (code) => {
+            if (code === 0)
+                resolve(Buffer.concat(stdout).toString('utf8'));
+            else
+                reject(new CommandError(command, code, Buffer.concat(stderr).toString('utf8')));
+        });
+        // A command may exit without reading its input; its exit status, not EPIPE, is the result.
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.end(options.input);
+    });
+}
+/**
+ * Starts a long-running process in its own session (so a Ctrl-C in the terminal that started it does not stop it),
+ * with stdout and stderr appended to `logFile`, and returns its pid once it has been spawned.
+ */
+export async function spawnDetached(file, args, logFile, env = process.env) {
+    const log = openSync(logFile, 'a');
+    try {
+        const child = spawn(file, args, { detached: true, stdio: ['ignore', log, log], env });
+        await new Promise((resolve, reject) => {
+            child.once('spawn', resolve);
+            child.once('error', reject);
+        });
+        child.unref();
+        if (child.pid === undefined)
+            throw new Error(`${file} has no pid`);
+        return child.pid;
+    }
+    finally {
+        closeSync(log);
+    }
+}
+/** Whether `pid` is a live process (a zombie waiting to be reaped counts as gone). */
+export function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+    }
+    catch {
+        return false;
+    }
+    try {
+        const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    }
+    catch {
+        return true; // no procfs (macOS): signal 0 is all we have
+    }
+}
+/**
+ * Stops a process: SIGTERM, then SIGKILL when it is still running after `graceMs`. Resolves once it is gone, so
+ * callers can reuse its port or data directory at once.
+ */
+export async function stopProcess(pid, graceMs = 10_000) {
+    if (!isAlive(pid))
+        return;
+    signal(pid, 'SIGTERM');
+    try {
+        await waitFor(() => !isAlive(pid), graceMs, `process ${String(pid)} to exit`, 100);
+    }
+    catch {
+        signal(pid, 'SIGKILL');
+        await waitFor(() => !isAlive(pid), 5_000, `process ${String(pid)} to exit after SIGKILL`, 100);
+    }
+}
+function signal(pid, name) {
+    try {
+        process.kill(pid, name);
+    }
+    catch {
+        // already gone
+    }
+}
+//# sourceMappingURL=processes.js.map
