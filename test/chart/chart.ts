@@ -138,3 +138,23 @@ export function only(manifests: readonly Manifest[], kind: string, name?: string
 export function isTestHook(manifest: Manifest): boolean {
   return manifest.metadata.annotations?.['helm.sh/hook'] === 'test';
 }
+
+/**
+ * A linter from the project's tool cache: the Python virtualenv (checkov, hadolint) that scripts/provision-tools.sh
+ * creates, or kube-linter from test/chart/provision-kube-linter.sh; provisioned on first use, cached afterwards.
+ */
+export function linter(name: 'checkov' | 'hadolint' | 'kube-linter'): string {
+  const provision =
+    name === 'kube-linter'
+      ? `bash test/chart/provision-kube-linter.sh && echo "export PATH=\${PETSTORE_CACHE:-$HOME/.cache/petstore-operator}/go-tools/bin:$PATH"`
+      : 'PETSTORE_TOOLS_ONLY=1 bash scripts/provision-tools.sh';
+  const result = spawnSync('bash', ['-c', `eval "$(${provision})" >&2 && command -v ${name}`], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  const found = result.stdout.trim();
+  if (result.status !== 0 || !found) {
+    throw new Error(`${name} is needed and could not be provisioned (${provision}):\n${result.stderr}`);
+  }
+  return found;
+}

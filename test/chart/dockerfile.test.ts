@@ -1,0 +1,103 @@
+// Dockerfile.operator, without a Docker engine: its run-time stage matches the chart (user, ports), its Node.js is the
+// project's, and its ENTRYPOINT starts the operator from the same `tsc -b operator` output the build stage makes.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { describe, expect, it } from '@jest/globals';
+import { OPTIONS } from '../../operator/src/runtime/config.ts';
+import { only, renderChart, repoRoot } from './chart.ts';
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** The Dockerfile's instructions (continuations joined, comments dropped), split into stages at each FROM. */
+function stages(): Instruction[][] {
+  const text = readFileSync(path.join(repoRoot, 'Dockerfile.operator'), 'utf8').replaceAll(/\\\n/g, ' ');
+  const result: Instruction[][] = [[]];
+  for (const line of text.split('\n')) {
+    const match = /^\s*([A-Z]+)\s+(.*)$/.exec(line);
+    if (!match || line.trimStart().startsWith('#')) continue;
+    const instruction = { keyword: match[1]!, args: match[2]!.trim() };
+    if (instruction.keyword === 'FROM') result.push([]);
+    result.at(-1)!.push(instruction);
+  }
+  return result;
+}
+
+const all = stages();
+const globalArgs = all[0]!;
+const runtime = all.at(-1)!;
+const argument = (stage: Instruction[], keyword: string): string[] =>
+  stage.filter((i) => i.keyword === keyword).map((i) => i.args);
+const nodeVersion = readFileSync(path.join(repoRoot, '.node-version'), 'utf8').trim();
+const pod = (only(renderChart(), 'Deployment') as V1Deployment).spec!.template.spec!;
+const entrypoint = JSON.parse(argument(runtime, 'ENTRYPOINT')[0] ?? '[]') as string[];
+
+describe('Dockerfile.operator', () => {
+  it('builds on the Node.js version in .node-version and runs on the same major without a shell', () => {
+    expect(argument(globalArgs, 'ARG')).toContain(`NODE_VERSION=${nodeVersion}`);
+    expect(all.slice(1, -1).map((stage) => argument(stage, 'FROM')[0])).toContain(
+      'node:${NODE_VERSION}-bookworm-slim AS manifests',
+    );
+    expect(argument(runtime, 'FROM')).toEqual([
+      `gcr.io/distroless/nodejs${nodeVersion.split('.')[0]!}-debian12:nonroot`,
+    ]);
+  });
+
+  it('runs as the non-root user the chart runs it as, exposing the ports the chart probes and scrapes', () => {
+    const [user, group] = (argument(runtime, 'USER')[0] ?? '').split(':').map(Number);
+    expect(user).toBeGreaterThan(0);
+    expect(user).toBe(pod.securityContext?.runAsUser);
+    expect(group).toBe(pod.securityContext?.runAsGroup);
+    const ports = (pod.containers[0]!.ports ?? []).map((p) => String(p.containerPort)).join(' ');
+    expect(argument(runtime, 'EXPOSE')).toEqual([ports]);
+  });
+
+  it('copies the build output to the same paths under its WORKDIR as in this repository', () => {
+    expect(argument(runtime, 'WORKDIR')).toEqual(['/app']);
+    for (const copy of argument(runtime, 'COPY')) {
+      const [, source = '', target = ''] = /^--from=\w+ \/src\/(\S+) \.\/(\S*)$/.exec(copy) ?? [];
+      // `./` or `dir/` as the target keeps the source's name.
+      const copiedTo = target === '' || target.endsWith('/') ? `${target}${path.basename(source)}` : target;
+      expect({ copy, copiedTo }).toEqual({ copy, copiedTo: source });
+    }
+    expect(entrypoint).toEqual(['/nodejs/bin/node', 'operator/dist/main.js']);
+  });
+
+  describe('its ENTRYPOINT, run from `tsc -b operator` output', () => {
+    // The build stage's `npx tsc -b operator`; a failure here is a failed image build.
+    const build = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsc'), ['-b', 'operator'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    const run = (args: string[], env: Record<string, string>) => {
+      if (build.status !== 0) throw new Error('operator/dist is not this source: `tsc -b operator` failed (see above)');
+      return spawnSync(process.execPath, [...entrypoint.slice(1), ...args], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
+        timeout: 30_000,
+      });
+    };
+
+    it('builds: `tsc -b operator` succeeds, as the image build runs it', () => {
+      expect(build.status === 0 ? 'built' : `${build.stdout}${build.stderr}`).toBe('built');
+    });
+
+    it('starts the operator, which prints every flag with --help', () => {
+      const result = run(['--help'], { POD_NAMESPACE: 'petstore-system' });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      for (const option of OPTIONS) expect(result.stdout).toContain(`--${option.flag}`);
+    });
+
+    it('refuses a bad setting from the chart environment with exit code 2, naming the variable', () => {
+      const result = run([], { POD_NAMESPACE: 'petstore-system', LOG_LEVEL: 'loud' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('LOG_LEVEL');
+    });
+  });
+});
