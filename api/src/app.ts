@@ -40,8 +40,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     },
   });
 
-  // Behind the ALB: X-Forwarded-* are the client's, and only the last hop is trusted.
-  const app = new Koa<AppState>({ proxy: true, maxIpsCount: 1 });
+  const app = new Koa<AppState>();
   app.silent = true; // errors are logged once, by problems(), with the request id
   const origins = new Set(config.corsOrigins);
   app

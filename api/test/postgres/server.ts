@@ -17,9 +17,14 @@ export async function startPostgres(): Promise<PostgresServer> {
     () => true,
     () => false,
   );
-  if (!docker) return startLocalPostgres();
+  if (!docker) {
+    const server = await startLocalPostgres();
+    process.stderr.write(`[api tests] no Docker engine: PostgreSQL from the local binaries at ${server.url}\n`);
+    return server;
+  }
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
   const container = await new PostgreSqlContainer(postgresImage).start();
+  process.stderr.write(`[api tests] PostgreSQL in a ${postgresImage} container (testcontainers)\n`);
   return {
     url: container.getConnectionUri(),
     async dispose() {
