@@ -39,22 +39,7 @@ export async function observeInstance(input: ObserveInput): Promise<Observed> {
   const { aws, desired, petStore, settings, ctx } = input;
   const id = desired.identifier;
   const log = ctx.log.child({ rdsInstance: id });
-  let instance = await aws.describeInstance(id);
-  if (!instance) {
-    if (desired.named) {
-      throw new DependencyMissingError(
-        'DBInstanceNotFound',
-        `RDS instance ${id} named by spec.database.rds.instanceIdentifier does not exist; create or restore it, or remove the field to let the operator create one`,
-      );
-    }
-    const created = await aws.createInstance(createInstanceInput(desired, settings));
-    if (created)
-      log.info({ instanceClass: desired.instanceClass, engineVersion: desired.engineVersion }, 'RDS instance created');
-    instance = created ?? (await aws.describeInstance(id));
-    if (!instance)
-      throw new Error(`RDS says instance ${id} already exists but does not describe it yet; looking again`);
-  }
-
+  const instance = await findOrCreate(aws, desired, settings, log);
   const claim = claimInstance(instance, petStore, settings.clusterName, input.adopt);
   if (claim !== 'owned') log.info({ claim }, 'RDS instance taken over by this PetStore');
   checkUsable(instance);
@@ -63,46 +48,13 @@ export async function observeInstance(input: ObserveInput): Promise<Observed> {
   if (arn && tags.add.length > 0) await aws.addTags(arn, tags.add, id);
   if (arn && tags.remove.length > 0) await aws.removeTags(arn, tags.remove, id);
 
-  const status = instance.DBInstanceStatus;
-  let reason = reasonForStatus(status);
-  let message = statusMessage(instance, reason);
-  let refusedModification: string | undefined;
-  let refused: string | undefined;
-  if (reason === DatabaseReason.Available || reason === DatabaseReason.Modifying) {
-    const plan = planModification(instance, desired);
-    refused = plan.refused;
-    if (plan.input && input.refusedBefore !== undefined) {
-      refusedModification = input.refusedBefore;
-    } else if (plan.input && acceptsModification(status)) {
-      try {
-        const modified = await aws.modifyInstance(plan.input);
-        reason = DatabaseReason.Modifying;
-        message = modified
-          ? `RDS is changing ${plan.fields.join(', ')} of instance ${id}`
-          : `RDS instance ${id} is busy; changing ${plan.fields.join(', ')} on the next look`;
-        if (modified) log.info({ fields: plan.fields }, 'RDS instance modification requested');
-      } catch (error) {
-        if (!isPermanentError(error)) throw error;
-        refusedModification = `changing ${plan.fields.join(', ')}: ${(error as Error).message}`;
-      }
-    } else if (plan.input) {
-      reason = DatabaseReason.Modifying;
-      message = `RDS instance ${id} is ${status ?? 'busy'}; changing ${plan.fields.join(', ')} once it is available`;
-    } else if (reason === DatabaseReason.Available && hasPendingChanges(instance)) {
-      reason = DatabaseReason.Modifying;
-      message = `RDS is applying pending changes to instance ${id}`;
-    }
-  }
-
+  const settled = await applySettings(aws, instance, desired, input.refusedBefore, log);
+  let { reason, message } = settled;
   let connection: DatabaseConnection | undefined;
   const endpoint = instance.Endpoint;
   const secret = instance.MasterUserSecret;
-  if (
-    reason !== DatabaseReason.Creating &&
-    reason !== DatabaseReason.Deleting &&
-    endpoint?.Address &&
-    secret?.SecretArn
-  ) {
+  const reachable = reason !== DatabaseReason.Creating && reason !== DatabaseReason.Deleting;
+  if (reachable && endpoint?.Address && secret?.SecretArn) {
     if (secret.SecretStatus === 'creating') {
       reason = DatabaseReason.Creating;
       message = `waiting for RDS to store the master password of instance ${id} in Secrets Manager`;
@@ -113,7 +65,9 @@ export async function observeInstance(input: ObserveInput): Promise<Observed> {
     }
   }
 
-  const problem = refused ?? refusedModification;
+  const { refused, refusedModification } = settled;
+  const problems = [refused, refusedModification].filter((p) => p !== undefined);
+  const problem = problems.length > 0 ? problems.join('; ') : undefined;
   const ready = reason === DatabaseReason.Available && connection !== undefined && problem === undefined;
   const state: DatabaseState = {
     ready,
@@ -131,6 +85,96 @@ export async function observeInstance(input: ObserveInput): Promise<Observed> {
     resolved: { state, ...(connection ? { connection } : {}) },
     ...(refusedModification !== undefined ? { refusedModification } : {}),
   };
+}
+
+/**
+ * The instance by its identifier, created when absent. Describe first: an identifier that exists is never created
+ * again, and "already exists" from a create (an earlier pass's create succeeded unseen) means describe again.
+ */
+async function findOrCreate(
+  aws: AwsSession,
+  desired: DesiredInstance,
+  settings: RdsSettings,
+  log: ObserveInput['ctx']['log'],
+): Promise<DBInstance> {
+  const id = desired.identifier;
+  const found = await aws.describeInstance(id);
+  if (found) return found;
+  if (desired.named) {
+    throw new DependencyMissingError(
+      'DBInstanceNotFound',
+      `RDS instance ${id} named by spec.database.rds.instanceIdentifier does not exist; create or restore it, or remove the field to let the operator create one`,
+    );
+  }
+  const created = await aws.createInstance(createInstanceInput(desired, settings));
+  if (created) {
+    log.info({ instanceClass: desired.instanceClass, engineVersion: desired.engineVersion }, 'RDS instance created');
+    return created;
+  }
+  const existing = await aws.describeInstance(id);
+  if (!existing) throw new Error(`RDS says instance ${id} already exists but does not describe it yet; looking again`);
+  return existing;
+}
+
+/** What a look found and did about the instance's settings. */
+interface Settled {
+  reason: DatabaseReason;
+  message: string;
+  /** A change the operator will not make in place (names the field). */
+  refused?: string;
+  /** A ModifyDBInstance AWS refused, now or for the same spec before. */
+  refusedModification?: string;
+}
+
+/**
+ * Brings class, storage, retention, Multi-AZ, deletion protection and minor version to the spec with one
+ * ModifyDBInstance, when RDS accepts one; reports Modifying while RDS applies it. At most 1 AWS call.
+ */
+async function applySettings(
+  aws: AwsSession,
+  instance: DBInstance,
+  desired: DesiredInstance,
+  refusedBefore: string | undefined,
+  log: ObserveInput['ctx']['log'],
+): Promise<Settled> {
+  const id = desired.identifier;
+  const status = instance.DBInstanceStatus;
+  const reason = reasonForStatus(status);
+  const unchanged = { reason, message: statusMessage(instance, reason) };
+  if (reason !== DatabaseReason.Available && reason !== DatabaseReason.Modifying) return unchanged;
+  const plan = planModification(instance, desired);
+  const refused = plan.refused !== undefined ? { refused: plan.refused } : {};
+  const fields = plan.fields.join(', ');
+  if (!plan.input) {
+    if (reason === DatabaseReason.Available && hasPendingChanges(instance)) {
+      return {
+        reason: DatabaseReason.Modifying,
+        message: `RDS is applying pending changes to instance ${id}`,
+        ...refused,
+      };
+    }
+    return { ...unchanged, ...refused };
+  }
+  if (refusedBefore !== undefined) return { ...unchanged, ...refused, refusedModification: refusedBefore };
+  if (!acceptsModification(status)) {
+    const message = `RDS instance ${id} is ${status ?? 'busy'}; changing ${fields} once it is available`;
+    return { reason: DatabaseReason.Modifying, message, ...refused };
+  }
+  let modified;
+  try {
+    modified = await aws.modifyInstance(plan.input);
+  } catch (error) {
+    if (!isPermanentError(error)) throw error;
+    return { ...unchanged, ...refused, refusedModification: `changing ${fields}: ${(error as Error).message}` };
+  }
+  if (!modified)
+    return {
+      reason: DatabaseReason.Modifying,
+      message: `RDS instance ${id} is busy; changing ${fields} on the next look`,
+      ...refused,
+    };
+  log.info({ fields: plan.fields }, 'RDS instance modification requested');
+  return { reason: DatabaseReason.Modifying, message: `RDS is changing ${fields} of instance ${id}`, ...refused };
 }
 
 function statusMessage(instance: DBInstance, reason: DatabaseReason): string {
