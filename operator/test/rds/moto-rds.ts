@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DescribeDBInstancesCommand, RDSClient, type DBInstance } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { motoServerBinary } from '../../../test/cluster/binaries.ts';
 import { startMoto, type Moto } from '../../../test/cluster/moto.ts';
 import { stopProcess } from '../../../test/cluster/processes.ts';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
@@ -39,7 +38,7 @@ export interface MotoRds {
  */
 export async function startMotoRds(): Promise<MotoRds> {
   const runDir = mkdtempSync(join(tmpdir(), 'petstore-rds-moto-'));
-  const moto = await startMoto(runDir, motoServerBinary());
+  const moto = await startMoto(runDir, await motoServerBinary());
   const proxy = await startFaultProxy(moto.endpoint);
   const viaProxy = { endpoint: proxy.endpoint, region: moto.region, credentials };
   const direct = { endpoint: moto.endpoint, region: moto.region, credentials };
@@ -79,22 +78,4 @@ const declared = new Set<string>(Object.values(awsActions));
 /** Actions the engine sent that are not in awsActions, so the IAM policy test never checked them (should be none). */
 export function undeclaredActions(proxy: FaultProxy): string[] {
   return [...new Set(proxy.requests.map((r) => r.action))].filter((action) => !declared.has(action));
-}
-
-const provisionTools = fileURLToPath(new URL('../../../scripts/provision-tools.sh', import.meta.url));
-
-/**
- * moto_server from PATH, else from the virtualenv scripts/provision-tools.sh keeps in the cache (installing it on first
- * use). Same lookup as test/cluster/binaries.ts motoServerBinary, whose run() currently dies with EPIPE when the
- * command exits before reading its stdin.
- */
-function motoServerBinary(): string {
-  const script = `command -v moto_server || { eval "$(PETSTORE_TOOLS_ONLY=1 bash '${provisionTools}')" && command -v moto_server; }`;
-  try {
-    return execFileSync('bash', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  } catch {
-    throw new Error(
-      'moto_server (PyPI moto[server]) is not available and scripts/provision-tools.sh could not install it (see above); it needs python3 with venv and access to PyPI',
-    );
-  }
 }
