@@ -27,8 +27,8 @@ function fakeNode(zone: string, index: number, region: string): object {
     // No taint: the kwok docs taint fake nodes, which would keep every ordinary Deployment's pods Pending.
     spec: {},
     status: {
-      allocatable: { cpu: '256', memory: '1Ti', pods: '1000' },
-      capacity: { cpu: '256', memory: '1Ti', pods: '1000' },
+      allocatable: { cpu: '256', memory: '1Ti', pods: '1000', 'ephemeral-storage': '10Ti' },
+      capacity: { cpu: '256', memory: '1Ti', pods: '1000', 'ephemeral-storage': '10Ti' },
     },
   };
 }
