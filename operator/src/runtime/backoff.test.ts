@@ -23,6 +23,16 @@ describe('Backoff (watch reconnects)', () => {
     expect(backoff.next()).toBe(1599);
   });
 
+  it('never waits longer than the 30 s cap, jitter included', () => {
+    const c = clock();
+    const backoff = new Backoff({ random: () => 0.999, now: c.now });
+    const delays = Array.from({ length: 10 }, () => {
+      c.advance(10);
+      return backoff.next();
+    });
+    expect(Math.max(...delays)).toBe(30_000);
+  });
+
   it('starts again at 800 ms after two minutes without a failure', () => {
     const c = clock();
     const backoff = new Backoff({ random: () => 0, now: c.now });

@@ -3,7 +3,10 @@ export interface BackoffOptions {
   readonly initialMs?: number;
   readonly maxMs?: number;
   readonly factor?: number;
-  /** Each delay d becomes d + random·jitter·d, so reconnecting clients spread out instead of arriving together. */
+  /**
+   * Each delay d becomes d + random·jitter·d (capped at maxMs), so reconnecting clients spread out instead of
+   * arriving together.
+   */
   readonly jitter?: number;
   /** After this long without a failure the next delay starts again at initialMs. */
   readonly resetAfterMs?: number;
@@ -42,7 +45,9 @@ export class Backoff {
       this.#currentMs = Math.min(this.#currentMs * this.#factor, this.#maxMs);
     }
     this.#lastFailureAt = now;
-    return Math.round(this.#currentMs * (1 + this.#random() * this.#jitter));
+    // Unlike client-go (whose jitter can stretch the 30 s cap to 60 s), the cap holds: the first attempt after an
+    // outage ends comes at most maxMs later.
+    return Math.round(Math.min(this.#maxMs, this.#currentMs * (1 + this.#random() * this.#jitter)));
   }
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createListerWatcher } from '../k8s/watch.ts';
 import { Informer } from './informer.ts';
@@ -10,18 +10,18 @@ import { CONFIG_MAPS, apply, configMap, eventually, names } from './test/objects
 import type { KubeObject } from './types.ts';
 
 const cluster = useTestCluster();
-let proxy: FreezeProxy | undefined;
-const informers: Informer<KubeObject>[] = [];
 const log = createLogger({ level: process.env.RUNTIME_TEST_LOG === '1' ? 'debug' : 'silent' });
+const cleanups: (() => Promise<void>)[] = [];
 
-afterEach(async () => {
-  await Promise.all(informers.splice(0).map((informer) => informer.stop()));
-  await proxy?.close();
-  proxy = undefined;
-});
 afterAll(async () => {
-  await proxy?.close();
+  for (const cleanup of cleanups.reverse()) await cleanup();
 });
+
+async function freezeProxy(): Promise<FreezeProxy> {
+  const proxy = await startFreezeProxy(new URL(cluster.kubeConfig().getCurrentCluster()?.server ?? ''));
+  cleanups.push(() => proxy.close());
+  return proxy;
+}
 
 /** The test's kubeconfig with its server replaced by `server`. */
 function kubeConfigFor(server: string): KubeConfig {
@@ -63,7 +63,7 @@ async function watch(
     onWatchRestart: (reason) => restarts.push(reason),
   });
   informer.addEventHandler((e) => events.push(`${e.type} ${e.object.metadata?.name ?? ''}`));
-  informers.push(informer);
+  cleanups.push(() => informer.stop());
   informer.start();
   await informer.waitForSync(30_000);
   await eventually('the watch to open', () => informer.watchHealth().every((w) => w.watching));
@@ -85,9 +85,9 @@ async function serverNames(label: string): Promise<string[]> {
   return names((JSON.parse(out) as { items: KubeObject[] }).items);
 }
 
-describe('watches that never go silent', () => {
-  it('restarts a watch whose connection went silent (watchdog) and catches up on what it missed', async () => {
-    proxy = await startFreezeProxy(new URL(cluster.kubeConfig().getCurrentCluster()?.server ?? ''));
+describe('a watch whose connection goes silent', () => {
+  it('is restarted by the watchdog and catches up on what it missed', async () => {
+    const proxy = await freezeProxy();
     // A long server timeout: only the watchdog can notice the frozen connection.
     const { informer, restarts } = await watch('silent', kubeConfigFor(proxy.url), {
       idleTimeoutMs: 3000,
@@ -103,45 +103,55 @@ describe('watches that never go silent', () => {
     expect(restarts).toContain('idle');
     expect(restarts).not.toContain('expired'); // resumed from its resourceVersion, no relist needed
   });
+});
 
-  it('resumes after an API server restart, and a change made afterwards arrives within seconds', async () => {
+describe('an API server restart', () => {
+  // One restart serves both tests: every test file of the run sees the outage, so the run should have few.
+  let direct: Watched;
+  let blinded: Watched;
+  let restartedAt = 0;
+
+  beforeAll(async () => {
     await apply(cluster, configMap('before-restart', { test: 'restart' }));
-    const { informer, restarts } = await watch('restart', cluster.kubeConfig());
-
-    await cluster.restartApiServer();
-    await apply(cluster, configMap('after-restart', { test: 'restart' }));
-
-    await eventually(
-      'the change made after the restart',
-      () => informer.cache.get(cluster.namespace, 'after-restart'),
-      10_000,
-    );
-    expect(names(informer.cache.list())).toEqual(await serverNames('restart'));
-    expect(restarts.length).toBeGreaterThan(0);
-    await eventually('/readyz to count the watch as healthy again', () =>
-      informer.watchHealth().every((w) => w.healthy),
-    );
-  });
-
-  it('relists on 410 Gone and deletes from the cache what vanished while it could not see', async () => {
     await apply(cluster, configMap('doomed', { test: 'gone' }));
     await apply(cluster, configMap('kept', { test: 'gone' }));
-    proxy = await startFreezeProxy(new URL(cluster.kubeConfig().getCurrentCluster()?.server ?? ''));
-    const { informer, events, restarts } = await watch('gone', kubeConfigFor(proxy.url), {
-      idleTimeoutMs: 3000,
-      watchTimeoutSeconds: 600,
-    });
+    const proxy = await freezeProxy();
+    direct = await watch('restart', cluster.kubeConfig());
+    blinded = await watch('gone', kubeConfigFor(proxy.url), { idleTimeoutMs: 3000, watchTimeoutSeconds: 600 });
 
-    // Blind the informer, change things, and restart the API server: its new watch cache starts after the informer's
-    // resourceVersion, so resuming gets 410 Gone ("too old resource version") and only a fresh list can catch up.
+    // Blind one informer, change what it watches, and restart the API server: the new watch cache starts after the
+    // informer's resourceVersion, so resuming gets 410 Gone ("too old resource version") and only a relist catches up.
     proxy.freeze();
     await cluster.kubectl(['delete', 'configmap', 'doomed', '-n', cluster.namespace]);
     await apply(cluster, configMap('born', { test: 'gone' }));
     await cluster.restartApiServer();
+    restartedAt = performance.now();
+    await apply(cluster, configMap('after-restart', { test: 'restart' }));
+  }, 90_000);
 
-    await eventually('the relist', () => events.includes('deleted doomed') && events.includes('added born'), 30_000);
-    expect(restarts).toEqual(expect.arrayContaining(['idle', 'expired']));
-    expect(names(informer.cache.list())).toEqual(['born', 'kept']);
-    expect(names(informer.cache.list())).toEqual(await serverNames('gone'));
+  it('is survived by watches: a change made afterwards arrives within seconds', async () => {
+    // At most one maximum backoff (30 s) after the API server is back; usually a few seconds.
+    await eventually(
+      'the change made after the restart',
+      () => direct.informer.cache.get(cluster.namespace, 'after-restart'),
+      35_000,
+    );
+    expect(performance.now() - restartedAt).toBeLessThan(30_000);
+    expect(names(direct.informer.cache.list())).toEqual(await serverNames('restart'));
+    expect(direct.restarts.length).toBeGreaterThan(0);
+    await eventually('the watch to count as healthy again', () =>
+      direct.informer.watchHealth().every((w) => w.healthy),
+    );
+  });
+
+  it('makes a watch that fell behind relist (410 Gone) and delete from the cache what vanished meanwhile', async () => {
+    await eventually(
+      'the relist',
+      () => blinded.events.includes('deleted doomed') && blinded.events.includes('added born'),
+      30_000,
+    );
+    expect(blinded.restarts).toEqual(expect.arrayContaining(['idle', 'expired']));
+    expect(names(blinded.informer.cache.list())).toEqual(['born', 'kept']);
+    expect(names(blinded.informer.cache.list())).toEqual(await serverNames('gone'));
   });
 });

@@ -24,7 +24,22 @@ export function useTestCluster(): TestCluster {
       return namespace.name;
     },
     kubeConfig,
-    kubectl: (args, input) => kubectl(args, input === undefined ? {} : { input }),
+    kubectl: (args, input) => retryWhileApiServerIsDown(() => kubectl(args, input === undefined ? {} : { input })),
     restartApiServer,
   };
+}
+
+/** Other test files restart the API server; a request during that outage is retried rather than failing the test. */
+async function retryWhileApiServerIsDown<T>(request: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await request();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const outage = /connection refused|ServiceUnavailable|unable to handle the request|EOF|connection reset/i;
+      if (!outage.test(message) || performance.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
