@@ -42,10 +42,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The cache of one kind, keyed by namespace/name and indexed by controller owner UID. */
+/** The cache of one kind, keyed by namespace/name and indexed by namespace and by controller owner UID. */
 export class Store<T extends KubeObject> implements Cache<T> {
   readonly #objects = new Map<string, T>();
   readonly #byOwner = new Map<string, Set<string>>();
+  readonly #byNamespace = new Map<string, Set<string>>();
 
   get size(): number {
     return this.#objects.size;
@@ -56,14 +57,12 @@ export class Store<T extends KubeObject> implements Cache<T> {
   }
 
   list(namespace?: string): T[] {
-    const all = [...this.#objects.values()];
-    return namespace === undefined ? all : all.filter((obj) => (obj.metadata?.namespace ?? '') === namespace);
+    if (namespace === undefined) return [...this.#objects.values()];
+    return this.#lookup(this.#byNamespace.get(namespace));
   }
 
   listByOwner(ownerUid: string): T[] {
-    const keys = this.#byOwner.get(ownerUid);
-    if (keys === undefined) return [];
-    return [...keys].flatMap((key) => this.#objects.get(key) ?? []);
+    return this.#lookup(this.#byOwner.get(ownerUid));
   }
 
   /** Inserts or replaces an object; returns undefined when the stored copy already has this resourceVersion. */
@@ -100,9 +99,10 @@ export class Store<T extends KubeObject> implements Cache<T> {
       const change = this.upsert(item);
       if (change !== undefined) changes.push(change);
     }
-    for (const [key, old] of [...this.#objects]) {
-      if (seen.has(key)) continue;
-      if (namespace !== undefined && (old.metadata?.namespace ?? '') !== namespace) continue;
+    const scope = namespace === undefined ? [...this.#objects.keys()] : [...(this.#byNamespace.get(namespace) ?? [])];
+    for (const key of scope) {
+      const old = this.#objects.get(key);
+      if (old === undefined || seen.has(key)) continue;
       this.#objects.delete(key);
       this.#unindex(key, old);
       changes.push({ type: 'deleted', object: old });
@@ -110,22 +110,35 @@ export class Store<T extends KubeObject> implements Cache<T> {
     return changes;
   }
 
+  #lookup(keys: Set<string> | undefined): T[] {
+    if (keys === undefined) return [];
+    return [...keys].flatMap((key) => this.#objects.get(key) ?? []);
+  }
+
   #index(key: string, obj: T): void {
+    add(this.#byNamespace, obj.metadata?.namespace ?? '', key);
     const owner = controllerOwnerUid(obj);
-    if (owner === undefined) return;
-    let keys = this.#byOwner.get(owner);
-    if (keys === undefined) {
-      keys = new Set();
-      this.#byOwner.set(owner, keys);
-    }
-    keys.add(key);
+    if (owner !== undefined) add(this.#byOwner, owner, key);
   }
 
   #unindex(key: string, obj: T): void {
+    remove(this.#byNamespace, obj.metadata?.namespace ?? '', key);
     const owner = controllerOwnerUid(obj);
-    if (owner === undefined) return;
-    const keys = this.#byOwner.get(owner);
-    keys?.delete(key);
-    if (keys?.size === 0) this.#byOwner.delete(owner);
+    if (owner !== undefined) remove(this.#byOwner, owner, key);
   }
+}
+
+function add(index: Map<string, Set<string>>, value: string, key: string): void {
+  let keys = index.get(value);
+  if (keys === undefined) {
+    keys = new Set();
+    index.set(value, keys);
+  }
+  keys.add(key);
+}
+
+function remove(index: Map<string, Set<string>>, value: string, key: string): void {
+  const keys = index.get(value);
+  keys?.delete(key);
+  if (keys?.size === 0) index.delete(value);
 }
