@@ -31,9 +31,15 @@ const manager = new Manager({ kubeConfig, config: runtimeConfig, log });
 const host = new URL(kubeConfig.getCurrentCluster()?.server ?? 'https://kubernetes.default.svc').host;
 const client = observeRequests(createKubeClient(kubeConfig, process.env.POD_NAME ?? 'petstore-operator'), manager.metrics.observeClientRequest, host);
 
-const externalDatabases = operatorConfig.rds
-  ? { rds: (await import('./database/rds/index.ts')).createRdsDatabase({ ...operatorConfig.rds }) }
-  : {};
+let externalDatabases = {};
+if (operatorConfig.rds) {
+  const { createRdsDatabase } = await import('./database/rds/index.ts');
+  try {
+    externalDatabases = { rds: createRdsDatabase({ ...operatorConfig.rds }) };
+  } catch (error) {
+    fail(`RDS settings: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 addPetStoreController(manager, { client, defaults: operatorConfig.defaults, log, now: () => new Date() }, externalDatabases);
 
 manager.installSignalHandlers();

@@ -5,7 +5,14 @@ import { builtinDefaults, type OperatorDefaults } from './controller/operator-de
 export interface OperatorConfig {
   defaults: OperatorDefaults;
   /** Undefined when the operator is not set up for RDS (then engine rds is refused with a clear reason). */
-  rds?: { dbSubnetGroupName: string; vpcSecurityGroupIds: string[]; clusterName: string };
+  rds?: {
+    dbSubnetGroupName: string;
+    vpcSecurityGroupIds: string[];
+    clusterName: string;
+    defaultEngineVersion?: string;
+    /** Parameter group per PostgreSQL major version, e.g. { "17": "pet-store-prod-postgres17" } (forces TLS). */
+    dbParameterGroups?: Record<string, string>;
+  };
 }
 
 /** Environment variables, with what they set; docs and the Helm chart follow this list. */
@@ -19,6 +26,8 @@ export const operatorEnvironment = {
   RDS_DB_SUBNET_GROUP: 'DB subnet group for RDS instances; unset turns engine rds off',
   RDS_SECURITY_GROUP_IDS: 'comma-separated VPC security group ids for RDS instances',
   CLUSTER_NAME: 'name of this Kubernetes cluster, tagged on AWS resources to prove ownership',
+  RDS_ENGINE_VERSION: 'PostgreSQL major version for new RDS instances without spec.database.rds.engineVersion (default 17)',
+  RDS_DB_PARAMETER_GROUPS: 'comma-separated <major>=<parameter group> pairs, e.g. 17=pet-store-prod-postgres17',
 } as const;
 
 export class OperatorConfigError extends Error {
@@ -55,10 +64,30 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
   const subnetGroup = env.RDS_DB_SUBNET_GROUP?.trim();
   if (!subnetGroup) return { defaults };
   const securityGroups = list('RDS_SECURITY_GROUP_IDS') ?? [];
+  if (securityGroups.length === 0) throw new OperatorConfigError('RDS_SECURITY_GROUP_IDS', 'must name at least one security group when RDS_DB_SUBNET_GROUP is set');
   for (const id of securityGroups) {
     if (!/^sg-[0-9a-f]{8,17}$/.test(id)) throw new OperatorConfigError('RDS_SECURITY_GROUP_IDS', `has "${id}", which is not a security group id (sg-…)`);
   }
   const clusterName = env.CLUSTER_NAME?.trim();
   if (!clusterName) throw new OperatorConfigError('CLUSTER_NAME', 'must be set when RDS_DB_SUBNET_GROUP is (it is tagged on every RDS instance)');
-  return { defaults, rds: { dbSubnetGroupName: subnetGroup, vpcSecurityGroupIds: securityGroups, clusterName } };
+  const engineVersion = env.RDS_ENGINE_VERSION?.trim();
+  if (engineVersion && !/^\d+(\.\d+)?$/.test(engineVersion)) throw new OperatorConfigError('RDS_ENGINE_VERSION', `has "${engineVersion}", not a version such as 17`);
+  const parameterGroups: Record<string, string> = {};
+  for (const pair of list('RDS_DB_PARAMETER_GROUPS') ?? []) {
+    const [major, group, extra] = pair.split('=');
+    if (!major || !group || extra !== undefined || !/^\d+$/.test(major)) {
+      throw new OperatorConfigError('RDS_DB_PARAMETER_GROUPS', `has "${pair}", expected <major>=<parameter group> such as 17=pet-store-prod-postgres17`);
+    }
+    parameterGroups[major] = group;
+  }
+  return {
+    defaults,
+    rds: {
+      dbSubnetGroupName: subnetGroup,
+      vpcSecurityGroupIds: securityGroups,
+      clusterName,
+      ...(engineVersion ? { defaultEngineVersion: engineVersion } : {}),
+      ...(Object.keys(parameterGroups).length > 0 ? { dbParameterGroups: parameterGroups } : {}),
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { controllerReference } from '../builders/metadata.ts';
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
 import type { ResourceKind } from '../k8s/kinds.ts';
 import type { ReconcileContext } from './context.ts';
-import { dependents, type BuildInputs } from './dependents.ts';
+import { dependents, type BuildInputs, type Dependent } from './dependents.ts';
 import { isUpToDate, withDesiredHash } from './up-to-date.ts';
 
 /** What one pass changed, for events and logs. */
@@ -18,10 +18,14 @@ export interface ApplyOutcome {
  * Brings every child to its desired state: applies what differs from the cache, deletes children whose feature is
  * off. Writes nothing when everything is already as desired.
  */
-export async function applyChildren(inputs: BuildInputs, ctx: ReconcileContext): Promise<ApplyOutcome> {
-  const outcome: ApplyOutcome = { applied: [], deleted: [], live: new Map() };
+export async function applyChildren(
+  inputs: BuildInputs,
+  stage: Dependent['stage'],
+  ctx: ReconcileContext,
+  outcome: ApplyOutcome = { applied: [], deleted: [], live: new Map() },
+): Promise<ApplyOutcome> {
   const { petStore } = inputs;
-  for (const dependent of dependents) {
+  for (const dependent of dependents.filter((d) => d.stage === stage)) {
     const name = dependent.name(petStore);
     const desired = dependent.desired(inputs);
     const live = ctx.cache.get(dependent.kind, petStore.metadata.namespace, name);

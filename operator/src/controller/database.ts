@@ -15,6 +15,8 @@ export interface DatabaseState {
   instanceIdentifier?: string;
   /** How long to wait before looking again while the database is not ready. */
   requeueAfterMs?: number;
+  /** The database refuses what the spec asks (credentials still flow): shown as Stalled until the spec changes. */
+  stalled?: boolean;
 }
 
 export interface ResolvedDatabase {

@@ -27,6 +27,8 @@ export interface BuildInputs {
 /** One child kind of a PetStore: where it lives, its name, and its desired state (undefined: the child must not exist). */
 export interface Dependent {
   kind: ResourceKind;
+  /** The workload waits for the migration; prerequisites (what the migration Job mounts) come before it. */
+  stage: 'prerequisite' | 'workload';
   name(petStore: PetStore): string;
   desired(inputs: BuildInputs): KubernetesObject | undefined;
 }
@@ -39,13 +41,14 @@ const secretOf = (inputs: BuildInputs): V1Secret => buildSecret(inputs.petStore,
  * the Deployment after what it mounts. Adding a child = one builder, one entry here, and RBAC verbs (a test checks).
  */
 export const dependents: readonly Dependent[] = [
-  { kind: kinds.ServiceAccount, name: (p) => childNames(p).serviceAccount, desired: (i) => buildServiceAccount(i.petStore, i.spec) },
-  { kind: kinds.ConfigMap, name: (p) => childNames(p).configMap, desired: configMapOf },
-  { kind: kinds.Secret, name: (p) => childNames(p).secret, desired: secretOf },
-  { kind: kinds.NetworkPolicy, name: (p) => childNames(p).networkPolicy, desired: (i) => buildNetworkPolicy(i.petStore, i.spec) },
-  { kind: kinds.Service, name: (p) => childNames(p).service, desired: (i) => buildService(i.petStore) },
+  { kind: kinds.ServiceAccount, stage: 'prerequisite', name: (p) => childNames(p).serviceAccount, desired: (i) => buildServiceAccount(i.petStore, i.spec) },
+  { kind: kinds.ConfigMap, stage: 'prerequisite', name: (p) => childNames(p).configMap, desired: configMapOf },
+  { kind: kinds.Secret, stage: 'prerequisite', name: (p) => childNames(p).secret, desired: secretOf },
+  { kind: kinds.NetworkPolicy, stage: 'prerequisite', name: (p) => childNames(p).networkPolicy, desired: (i) => buildNetworkPolicy(i.petStore, i.spec) },
+  { kind: kinds.Service, stage: 'prerequisite', name: (p) => childNames(p).service, desired: (i) => buildService(i.petStore) },
   {
     kind: kinds.Deployment,
+    stage: 'workload',
     name: (p) => childNames(p).deployment,
     desired: (i) =>
       i.deployImage === undefined
@@ -54,13 +57,15 @@ export const dependents: readonly Dependent[] = [
   },
   {
     kind: kinds.HorizontalPodAutoscaler,
+    stage: 'workload',
     name: (p) => childNames(p).horizontalPodAutoscaler,
     desired: (i) => buildHorizontalPodAutoscaler(i.petStore, i.spec),
   },
   {
     kind: kinds.PodDisruptionBudget,
+    stage: 'workload',
     name: (p) => childNames(p).podDisruptionBudget,
     desired: (i) => buildPodDisruptionBudget(i.petStore, i.spec),
   },
-  { kind: kinds.Ingress, name: (p) => childNames(p).ingress, desired: (i) => buildIngress(i.petStore, i.spec) },
+  { kind: kinds.Ingress, stage: 'workload', name: (p) => childNames(p).ingress, desired: (i) => buildIngress(i.petStore, i.spec) },
 ];

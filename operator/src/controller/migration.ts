@@ -44,7 +44,8 @@ export async function migrate(petStore: PetStore, spec: ResolvedSpec, ctx: Recon
       deployImage: currentImage,
     };
   }
-  await ensure(kinds.Job, name, buildMigrationJob(petStore, spec), job, petStore, ctx);
+  // A Job's pod template is immutable and a migration runs once: create it when absent, never update it.
+  if (!job) await ensure(kinds.Job, name, buildMigrationJob(petStore, spec), undefined, petStore, ctx);
   return { state: 'Running', message: `migration Job ${name} is running for ${spec.image}`, deployImage: currentImage };
 }
 

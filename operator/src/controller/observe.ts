@@ -45,6 +45,9 @@ function verdict(observation: Observation): Verdict {
   if (problem) {
     return { ready: false, reason: problem.reason, message: problem.message, progressing: true, degraded: true, stalled: false };
   }
+  if (database?.stalled) {
+    return { ready: false, reason: `Database${database.reason}`, message: database.message, progressing: false, degraded: true, stalled: true };
+  }
   if (database && !database.ready) {
     return {
       ready: false,

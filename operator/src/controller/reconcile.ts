@@ -29,6 +29,8 @@ export interface ReconcileResult {
 
 /** Slow retry while waiting for something a user must create (a Secret), instead of the fast error backoff. */
 const dependencyRetryMs = 30_000;
+/** How often a PetStore stalled on an AWS refusal (IAM, quota) is tried again: an administrator may have fixed it. */
+const awsRefusalRetryMs = 10 * 60_000;
 
 export interface Reconciler {
   /** `log` (the runtime's per-request logger, carrying the key) replaces the context's logger for this pass. */
@@ -77,9 +79,11 @@ export function createReconciler(baseCtx: ReconcileContext, externalDatabases: E
         if (externalDatabases[spec.database.engine]) await ensureFinalizer(petStore, ctx);
         database = await resolver(petStore, spec, ctx);
         if (database.connection) {
+          const inputs = { petStore, spec, connection: database.connection, deployImage: undefined as string | undefined };
+          const prerequisites = await applyChildren(inputs, 'prerequisite', ctx);
           migration = await migrate(petStore, spec, ctx);
-          const inputs = { petStore, spec, connection: database.connection, deployImage: migration.deployImage };
-          const outcome = await applyChildren(inputs, ctx);
+          inputs.deployImage = migration.deployImage;
+          const outcome = await applyChildren(inputs, 'workload', ctx, prerequisites);
           deployment = outcome.live.get('Deployment') as V1Deployment | undefined;
           const shared = await ensureNamespaceObjects(petStore.metadata.namespace, ctx);
           const changed = [...outcome.applied, ...shared];
@@ -113,6 +117,8 @@ export function createReconciler(baseCtx: ReconcileContext, externalDatabases: E
         await emit(ctx, petStore, { type: 'Warning', reason: problem.reason, action: 'Reconcile', note: problem.message });
       }
       if (failure instanceof DependencyMissingError) return { requeueAfterMs: dependencyRetryMs };
+      // AWS refusals (access denied, quota) are fixed outside the PetStore, so look again now and then.
+      if (problem?.reason.startsWith('AWS')) return { requeueAfterMs: awsRefusalRetryMs };
       if (problem?.kind === 'permanent' && !isPermanentError(failure)) throw new PermanentError(problem.message, { cause: failure });
       if (failure !== undefined) throw failure;
       return database?.state.requeueAfterMs !== undefined ? { requeueAfterMs: database.state.requeueAfterMs } : {};
@@ -160,7 +166,10 @@ async function deletePass(petStore: PetStore, ctx: ReconcileContext, externalDat
  */
 function describe(error: unknown): ReconcileProblem {
   if (error instanceof DependencyMissingError) return { kind: 'temporary', reason: error.reason, message: error.message };
-  if (isPermanentError(error)) return { kind: 'permanent', reason: 'InvalidSpec', message: (error as Error).message };
+  if (isPermanentError(error)) {
+    const reason = (error as { reason?: unknown }).reason;
+    return { kind: 'permanent', reason: typeof reason === 'string' ? reason : 'InvalidSpec', message: (error as Error).message };
+  }
   if (error instanceof ApiException) {
     const body = parseStatus(error.body);
     if (error.code === 422 || error.code === 400) {
