@@ -57,7 +57,7 @@ describe('npm run cluster', () => {
     expect(await kubectlOn(kubeconfig, ['config', 'view', '-o', 'jsonpath={.clusters[0].cluster.server}'])).toBe(
       state.controlPlane!.server,
     );
-    await kubectlOn(kubeconfig, ['create', 'deployment', 'after-restart', '--image=registry.example/app:1']);
+    await kubectlOn(kubeconfig, ['create', 'deployment', 'after-restart', '--image=registry.k8s.io/pause:3.10']);
     await kubectlOn(kubeconfig, ['wait', '--for=condition=Available', 'deployment/after-restart', '--timeout=60s']);
 
     const pids = processesUnder(runDir);

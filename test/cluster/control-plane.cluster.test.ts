@@ -1,6 +1,17 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { AppsV1Api, CoreV1Api, type V1Deployment } from '@kubernetes/client-node';
-import { kubeConfig, kubectl, useNamespace, waitFor } from './fixtures.ts';
+import {
+  auditLogPath,
+  helm,
+  kubeConfig,
+  kubectl,
+  serviceAccountKubeconfig,
+  useNamespace,
+  waitFor,
+} from './fixtures.ts';
 import { readVersions } from './versions.ts';
 
 const namespace = useNamespace();
@@ -24,7 +35,10 @@ describe('the local control plane', () => {
         spec: {
           replicas: 2,
           selector: { matchLabels: labels },
-          template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'registry.example/web:1' }] } },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: 'web', image: 'registry.k8s.io/pause:3.10' }] },
+          },
         },
       }),
     });
@@ -81,25 +95,65 @@ describe('the local control plane', () => {
     );
   });
 
-  it('issues ServiceAccount tokens and authorizes them with RBAC', async () => {
+  it('issues ServiceAccount tokens, authorizes them with RBAC and audits every request with its user', async () => {
     await kubectl(['-n', namespace.name, 'create', 'serviceaccount', 'reader']);
     await kubectl(['-n', namespace.name, 'create', 'role', 'pod-reader', '--verb=list', '--resource=pods']);
-    await kubectl([
-      '-n',
-      namespace.name,
-      'create',
-      'rolebinding',
-      'reader',
-      '--role=pod-reader',
-      `--serviceaccount=${namespace.name}:reader`,
-    ]);
-    const token = (await kubectl(['-n', namespace.name, 'create', 'token', 'reader'])).trim();
-    const asReader = ['--token', token, '--kubeconfig=/dev/null', '--server', kubeConfig().getCurrentCluster()!.server];
-    const caFile = ['--certificate-authority', kubeConfig().getCurrentCluster()!.caFile!];
+    const subject = `--serviceaccount=${namespace.name}:reader`;
+    await kubectl(['-n', namespace.name, 'create', 'rolebinding', 'reader', '--role=pod-reader', subject]);
+    const asReader = ['--kubeconfig', await serviceAccountKubeconfig(namespace.name, 'reader')];
 
-    await expect(kubectl([...asReader, ...caFile, '-n', namespace.name, 'get', 'pods'])).resolves.toBeDefined();
-    await expect(kubectl([...asReader, ...caFile, '-n', namespace.name, 'get', 'secrets'])).rejects.toThrow(
-      /forbidden/,
+    await expect(kubectl([...asReader, 'get', 'pods'])).resolves.toBeDefined();
+    await expect(kubectl([...asReader, 'get', 'secrets'])).rejects.toThrow(/forbidden/);
+
+    const username = `system:serviceaccount:${namespace.name}:reader`;
+    const auditLog = auditLogPath();
+    const audited = await waitFor(
+      () => {
+        const entries = readFileSync(auditLog, 'utf8')
+          .split('\n')
+          .filter((line) => line.includes(username))
+          .map((line) => JSON.parse(line) as AuditEvent)
+          .filter((e) => e.objectRef?.resource !== undefined)
+          .map((e) => `${e.verb} ${e.objectRef?.resource ?? ''} ${String(e.responseStatus?.code)}`);
+        return entries.length >= 2 ? entries : undefined;
+      },
+      10_000,
+      'audit events of the ServiceAccount',
     );
+    expect(audited).toEqual(expect.arrayContaining(['list pods 200', 'list secrets 403']));
+  });
+
+  it('installs a Helm chart with the pinned helm', async () => {
+    const chart = mkdtempSync(join(tmpdir(), 'chart-'));
+    mkdirSync(join(chart, 'templates'));
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: hello\nversion: 0.1.0\n');
+    writeFileSync(
+      join(chart, 'templates', 'config.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-greeting\ndata:\n  greeting: {{ .Values.greeting }}\n',
+    );
+    try {
+      expect(await helm(['version', '--template', '{{.Version}}'])).toBe(`v${readVersions().helm}`);
+
+      await helm(['install', 'demo', chart, '-n', namespace.name, '--set', 'greeting=hi', '--wait']);
+
+      const greeting = await kubectl([
+        '-n',
+        namespace.name,
+        'get',
+        'configmap',
+        'demo-greeting',
+        '-o',
+        'jsonpath={.data.greeting}',
+      ]);
+      expect(greeting).toBe('hi');
+    } finally {
+      rmSync(chart, { recursive: true, force: true });
+    }
   });
 });
+
+interface AuditEvent {
+  verb: string;
+  objectRef?: { resource?: string };
+  responseStatus?: { code?: number };
+}

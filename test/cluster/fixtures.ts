@@ -5,7 +5,7 @@
  *   const namespace = useNamespace({ labels: podSecurity('restricted') });
  *   it('...', async () => { await kubectl(['-n', namespace.name, 'get', 'pods']); });
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect } from '@jest/globals';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -44,6 +44,28 @@ export function kubeConfig(): KubeConfig {
   if (kubeconfig.includes(delimiter)) config.loadFromDefault();
   else config.loadFromFile(kubeconfig);
   return config;
+}
+
+/**
+ * Writes a kubeconfig that authenticates as a ServiceAccount (a token from the TokenRequest API, valid for an hour)
+ * and returns its path, so a process (the operator, say) runs with exactly the RBAC granted to that account.
+ */
+export async function serviceAccountKubeconfig(namespace: string, serviceAccount: string): Promise<string> {
+  const admin = kubeConfig();
+  const server = admin.getCurrentCluster();
+  if (!server) throw new ClusterError('the cluster kubeconfig has no current cluster');
+  const token = (await kubectl(['-n', namespace, 'create', 'token', serviceAccount, '--duration=1h'])).trim();
+  const account = new KubeConfig();
+  const user = `${namespace}-${serviceAccount}`;
+  account.loadFromOptions({
+    clusters: [server],
+    users: [{ name: user, token }],
+    contexts: [{ name: user, cluster: server.name, user, namespace }],
+    currentContext: user,
+  });
+  const file = join(cluster().runDir, `kubeconfig-${user}.yaml`);
+  writeFileSync(file, account.exportConfig(), { mode: 0o600 });
+  return file;
 }
 
 /** Runs kubectl against the cluster and resolves with its stdout; rejects with its stderr. */

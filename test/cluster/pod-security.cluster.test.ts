@@ -9,7 +9,7 @@ const pod = (name: string, securityContext: object) =>
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: namespace.name },
-    spec: { containers: [{ name: 'app', image: 'registry.example/app:1', securityContext }] },
+    spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.10', securityContext }] },
   });
 
 describe('a namespace enforcing the restricted Pod Security Standard', () => {
