@@ -16,6 +16,8 @@ export interface PacedLoad {
 export interface PacedResult {
   p50: number;
   p99: number;
+  /** p99 of how late requests left the load generator: when it is large, the generator, not the server, fell behind. */
+  lateP99: number;
   completed: number;
   failed: number;
 }
@@ -49,15 +51,23 @@ export async function pacedLoad(load: PacedLoad): Promise<PacedResult> {
   const total = Math.round(load.rate * load.durationSeconds);
   const started = performance.now();
   const pending: Promise<void>[] = [];
+  const late: number[] = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / load.rate;
     const early = due - performance.now();
     if (early > 1) await sleep(early);
+    late.push(Math.max(0, performance.now() - due));
     pending.push(send(due));
   }
   await Promise.all(pending);
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const percentile = (q: number) => latencies[Math.max(0, Math.ceil(q * latencies.length) - 1)] ?? Number.NaN;
-  return { p50: percentile(0.5), p99: percentile(0.99), completed: latencies.length, failed };
+  const percentile = (values: number[], q: number) =>
+    values.sort((a, b) => a - b)[Math.max(0, Math.ceil(q * values.length) - 1)] ?? Number.NaN;
+  return {
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    lateP99: percentile(late, 0.99),
+    completed: latencies.length,
+    failed,
+  };
 }
