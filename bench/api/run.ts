@@ -169,13 +169,13 @@ try {
   rmSync(sqliteDir, { recursive: true, force: true });
 }
 
+const cpu = cpus();
+const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
 const half = (m: Measurement) => {
   if (Number.isNaN(m.halfP99)) return '—';
   const late = m.halfLateP99 > 5 ? ` (generator ${ms(m.halfLateP99)} ms late)` : '';
   return `${ms(m.halfP50)} / ${ms(m.halfP99)} at ${m.halfRate}/s${late}`;
 };
-const cpu = cpus();
-const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0));
 console.log(
   `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ` +
     `Node.js ${process.version}, ${process.platform}/${process.arch}; servers, load generator and PostgreSQL share it ` +
