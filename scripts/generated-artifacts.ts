@@ -67,7 +67,7 @@ async function chartCrd(): Promise<GeneratedArtifact> {
   const body = crd
     .replace(/^#.*\n/gm, '')
     .replace(
-      /^metadata:\n  name: (.*)\n/m,
+      /^metadata:\n {2}name: (.*)\n/m,
       'metadata:\n  name: $1\n  {{- if .Values.crds.keep }}\n  annotations:\n    helm.sh/resource-policy: keep\n  {{- end }}\n',
     );
   return {

@@ -30,7 +30,7 @@ fi
 [ -f "$root/test/tools/provision-go-tools.sh" ] && bash "$root/test/tools/provision-go-tools.sh" >&2
 [ -f "$root/test/tools/provision-go-tools.sh" ] && echo "export PATH=\"$cache/go-tools/bin:\$PATH\""
 # PETSTORE_TOOLS_ONLY=1 skips the (slow on first run) Kubernetes binaries.
-[ "${PETSTORE_TOOLS_ONLY:-}" = 1 ] || bash "$root/test/cluster/provision-binaries.sh" >&2
+[ "${PETSTORE_TOOLS_ONLY:-}" = 1 ] || bash "$root/test/cluster/provision-binaries.sh" >/dev/null
 
 echo "export PATH=\"$venv/bin:\$PATH\""
 echo "export CKV_SKIP_PACKAGE_UPDATE_CHECK=true"

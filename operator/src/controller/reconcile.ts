@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ObjectKey } from '../runtime/types.ts';
 import { isPermanentError, PermanentError } from '../runtime/errors.ts';
 import { applyChildren } from './apply-children.ts';
+import type { BuildInputs } from './dependents.ts';
 import type { ReconcileContext } from './context.ts';
 import {
   DependencyMissingError,
@@ -79,12 +80,12 @@ export function createReconciler(baseCtx: ReconcileContext, externalDatabases: E
         if (externalDatabases[spec.database.engine]) await ensureFinalizer(petStore, ctx);
         database = await resolver(petStore, spec, ctx);
         if (database.connection) {
-          const inputs = { petStore, spec, connection: database.connection, deployImage: undefined as string | undefined };
+          const inputs: BuildInputs = { petStore, spec, connection: database.connection, deployImage: undefined };
           const prerequisites = await applyChildren(inputs, 'prerequisite', ctx);
           migration = await migrate(petStore, spec, ctx);
           inputs.deployImage = migration.deployImage;
           const outcome = await applyChildren(inputs, 'workload', ctx, prerequisites);
-          deployment = outcome.live.get('Deployment') as V1Deployment | undefined;
+          deployment = outcome.live.get('Deployment');
           const shared = await ensureNamespaceObjects(petStore.metadata.namespace, ctx);
           const changed = [...outcome.applied, ...shared];
           if (changed.length > 0 || outcome.deleted.length > 0) {
@@ -120,7 +121,7 @@ export function createReconciler(baseCtx: ReconcileContext, externalDatabases: E
       // AWS refusals (access denied, quota) are fixed outside the PetStore, so look again now and then.
       if (problem?.reason.startsWith('AWS')) return { requeueAfterMs: awsRefusalRetryMs };
       if (problem?.kind === 'permanent' && !isPermanentError(failure)) throw new PermanentError(problem.message, { cause: failure });
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw failure instanceof Error ? failure : new Error('reconcile failed', { cause: failure });
       return database?.state.requeueAfterMs !== undefined ? { requeueAfterMs: database.state.requeueAfterMs } : {};
     },
   };

@@ -31,7 +31,7 @@ function contains(live: Json | undefined, desired: Json): boolean {
     );
   }
   if (desired !== null && typeof desired === 'object') {
-    if (live === null || typeof live !== 'object' || Array.isArray(live) || live === undefined) return false;
+    if (live === null || typeof live !== 'object' || Array.isArray(live)) return false;
     return Object.entries(desired).every(([key, value]) => contains(live[key], value));
   }
   return live === desired;

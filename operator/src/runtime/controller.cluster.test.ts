@@ -5,11 +5,12 @@ import { PermanentError } from './errors.ts';
 import { Informer } from './informer.ts';
 import { createLogger } from './logger.ts';
 import { RuntimeMetrics } from './metrics.ts';
+import * as fixtures from '../../../test/cluster/fixtures.ts';
 import { useTestCluster } from './test/cluster-env.ts';
 import { CONFIG_MAPS, SECRETS, apply, configMap, eventually, ownedSecret } from './test/objects.ts';
 import type { KubeObject, WatchSpec } from './types.ts';
 
-const cluster = useTestCluster();
+const cluster = useTestCluster(fixtures);
 const log = createLogger({ level: 'silent' });
 const running: { controller: Controller<KubeObject>; informers: Informer<KubeObject>[] }[] = [];
 

@@ -2,11 +2,12 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { createListerWatcher } from '../k8s/watch.ts';
 import { Informer } from './informer.ts';
 import { createLogger } from './logger.ts';
+import * as fixtures from '../../../test/cluster/fixtures.ts';
 import { useTestCluster } from './test/cluster-env.ts';
 import { CONFIG_MAPS, SECRETS, apply, configMap, eventually, names, ownedSecret } from './test/objects.ts';
 import type { KubeObject, WatchSpec } from './types.ts';
 
-const cluster = useTestCluster();
+const cluster = useTestCluster(fixtures);
 const informers: Informer<KubeObject>[] = [];
 const log = createLogger({ level: 'silent' });
 

@@ -4,10 +4,11 @@ import { parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { Manager } from './manager.ts';
 import { startCandidate, type CandidateProcess } from './test/candidate-process.ts';
+import * as fixtures from '../../../test/cluster/fixtures.ts';
 import { useTestCluster } from './test/cluster-env.ts';
 import { CONFIG_MAPS, apply, configMap, eventually } from './test/objects.ts';
 
-const cluster = useTestCluster();
+const cluster = useTestCluster(fixtures);
 const candidates: CandidateProcess[] = [];
 
 afterEach(async () => {

@@ -2,10 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { Manager } from './manager.ts';
+import * as fixtures from '../../../test/cluster/fixtures.ts';
 import { useTestCluster } from './test/cluster-env.ts';
 import { CONFIG_MAPS, SECRETS, apply, configMap, eventually } from './test/objects.ts';
 
-const cluster = useTestCluster();
+const cluster = useTestCluster(fixtures);
 
 function manager(lease: string, extraFlags: readonly string[] = []): Manager {
   const config = parseConfig(

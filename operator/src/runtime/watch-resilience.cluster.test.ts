@@ -4,12 +4,13 @@ import { createListerWatcher } from '../k8s/watch.ts';
 import { Informer } from './informer.ts';
 import { createLogger } from './logger.ts';
 import type { WatchRestartReason } from './reflector.ts';
+import * as fixtures from '../../../test/cluster/fixtures.ts';
 import { useTestCluster } from './test/cluster-env.ts';
 import { startFreezeProxy, type FreezeProxy } from './test/freeze-proxy.ts';
 import { CONFIG_MAPS, apply, configMap, eventually, names } from './test/objects.ts';
 import type { KubeObject } from './types.ts';
 
-const cluster = useTestCluster();
+const cluster = useTestCluster(fixtures);
 const log = createLogger({ level: process.env.RUNTIME_TEST_LOG === '1' ? 'debug' : 'silent' });
 const cleanups: (() => Promise<void>)[] = [];
 

@@ -1,7 +1,16 @@
 // The runtime's view of the shared cluster fixtures (test/cluster/fixtures.ts): one namespace per test file, the
-// admin kubeconfig, kubectl with stdin, and the API server restart.
+// admin kubeconfig, kubectl with stdin, and the API server restart. Test files pass the fixtures module in, so this
+// file (inside the operator's source tree) does not import from outside it.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { cluster, kubeConfig, kubectl, restartApiServer, useNamespace } from '../../../../test/cluster/fixtures.ts';
+
+/** The parts of test/cluster/fixtures.ts the runtime's tests use. */
+export interface ClusterFixtures {
+  cluster(): { kubeconfig: string };
+  kubeConfig(): KubeConfig;
+  kubectl(args: readonly string[], options?: { input?: string }): Promise<string>;
+  restartApiServer(): Promise<void>;
+  useNamespace(): { readonly name: string };
+}
 
 export interface TestCluster {
   /** The kubeconfig file, for child processes. */
@@ -13,19 +22,20 @@ export interface TestCluster {
   restartApiServer(): Promise<void>;
 }
 
-/** Call at the top level of a test file: registers the namespace's beforeAll/afterAll. */
-export function useTestCluster(): TestCluster {
-  const namespace = useNamespace();
+/** Call at the top level of a test file with `import * as fixtures from '…/test/cluster/fixtures.ts'`. */
+export function useTestCluster(fixtures: ClusterFixtures): TestCluster {
+  const namespace = fixtures.useNamespace();
   return {
     get kubeconfigPath() {
-      return cluster().kubeconfig;
+      return fixtures.cluster().kubeconfig;
     },
     get namespace() {
       return namespace.name;
     },
-    kubeConfig,
-    kubectl: (args, input) => retryWhileApiServerIsDown(() => kubectl(args, input === undefined ? {} : { input })),
-    restartApiServer,
+    kubeConfig: () => fixtures.kubeConfig(),
+    kubectl: (args, input) =>
+      retryWhileApiServerIsDown(() => fixtures.kubectl(args, input === undefined ? {} : { input })),
+    restartApiServer: () => fixtures.restartApiServer(),
   };
 }
 
