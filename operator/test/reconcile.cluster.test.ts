@@ -156,7 +156,7 @@ spec: { database: { engine: external, external: { secretName: not-there-yet } } 
       expect.arrayContaining(['horizontalpodautoscaler.autoscaling/shop', 'poddisruptionbudget.policy/shop', 'ingress.networking.k8s.io/shop', 'secret/shop-db-credentials']),
     );
     expect(objects.some((name) => name.startsWith('job.batch/shop-migrate-'))).toBe(true);
-    const deployment = await json('deployment/shop');
+    const deployment = await json('deployment/shop', '--show-managed-fields');
     const owned = JSON.stringify(deployment.metadata.managedFields.filter((f: any) => f.manager === 'petstore-operator' && !f.subresource));
     expect(owned).not.toContain('f:replicas');
     const secret = await json('secret/shop-db-credentials');
