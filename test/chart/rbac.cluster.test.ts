@@ -2,13 +2,17 @@
 // chart gives its Deployment, and reconciles PetStores (SQLite, external PostgreSQL with ingress, RDS on moto) to
 // Ready without one request refused, once with the ClusterRole and once with per-namespace Roles (watchNamespaces).
 // kwok only simulates pods, so the operator runs here as a local process (`node operator/src/main.ts`).
-import type { V1Deployment } from '@kubernetes/client-node';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { aws, awsEnv, helm, kubectl, podSecurity, useNamespace, waitFor } from '../cluster/fixtures.ts';
 import { installCrd, startOperator, type OperatorProcess } from '../e2e/operator.ts';
 import { requiredPermissions } from '../../operator/src/k8s/rbac.ts';
 import { watchedKinds } from '../../operator/src/petstore-controller.ts';
-import { chartDir } from './chart.ts';
+import { parse } from 'yaml';
+import { chartDir, isTestHook, only, renderChart, type Manifest } from './chart.ts';
 import { auditEventsOf, canI, serviceAccountKubeconfig } from './service-account.ts';
 
 const releaseNamespace = useNamespace({ labels: podSecurity('restricted') });
@@ -20,6 +24,7 @@ beforeAll(async () => {
 }, 60_000);
 
 interface RunningOperator {
+  release: string;
   operator: OperatorProcess;
   username: string;
   fullname: string;
@@ -58,7 +63,7 @@ async function installAndRun(
     env: { ...chartEnv, ...awsEnv(), POD_NAMESPACE: releaseNamespace.name, LOG_LEVEL: 'debug' },
     args: ['--leader-elect=true', `--namespaces=${watch}`],
   });
-  return { operator, username: `system:serviceaccount:${releaseNamespace.name}:${serviceAccount}`, fullname };
+  return { release, operator, username: `system:serviceaccount:${releaseNamespace.name}:${serviceAccount}`, fullname };
 }
 
 async function waitReady(namespace: string, name: string): Promise<void> {
@@ -193,6 +198,31 @@ spec:
     });
     await waitReady(namespace(), 'shop');
     await kubectl(['delete', 'petstore/shop', '-n', namespace(), '--timeout=120s']);
+  });
+
+  it("runs helm test's steps for real: the test's own ServiceAccount applies, awaits and deletes a Ready PetStore", async () => {
+    // kwok only reports the helm test pod as Succeeded; here its kubectl commands run, in order, with its identity.
+    const hooks = renderChart({
+      release: running.release,
+      namespace: releaseNamespace.name,
+      values: { tests: { namespace: namespace() } },
+    }).filter(isTestHook);
+    const objects = hooks
+      .filter((hook) => hook.kind !== 'Job')
+      .map((hook) => ({ ...hook, metadata: { ...hook.metadata, annotations: {} } }));
+    await kubectl(['apply', '-f', '-'], { input: objects.map((o) => JSON.stringify(o)).join('\n') });
+    const job = only(hooks, 'Job') as V1Job;
+    const pod = job.spec!.template.spec!;
+    const manifestDir = mkdtempSync(path.join(tmpdir(), 'helm-test-'));
+    const configMap = only(hooks, 'ConfigMap') as Manifest & { data: Record<string, string> };
+    for (const [file, text] of Object.entries(configMap.data)) writeFileSync(path.join(manifestDir, file), text);
+    const asTest = ['--kubeconfig', await serviceAccountKubeconfig(namespace(), pod.serviceAccountName!)];
+    for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
+      const args = container.args!.map((arg) => arg.replace('/etc/petstore-test', manifestDir));
+      await kubectl([...asTest, ...args]);
+    }
+    const petStore = parse(configMap.data['petstore.yaml']!) as Manifest;
+    await expect(kubectl(['get', `petstore/${petStore.metadata.name}`, '-n', namespace()])).rejects.toThrow(/NotFound/);
   });
 
   it('was refused nothing, and its informers listed and watched every kind with its grants', () => {
