@@ -7,8 +7,8 @@ import { annotationPrefix, childNames, controllerReference, labels } from './met
 
 /** Label on migration Jobs naming the image they migrate for (the Job's name carries only a digest of it). */
 export const migrationLabel = `${annotationPrefix}/migration`;
-/** How the API image runs its migrations once and exits (api/src/migrate.ts, built into the image). */
-export const migrateCommand = ['node', 'api/dist/migrate.js'];
+/** How the API image (Dockerfile.api, WORKDIR /app/api) runs its migrations once and exits. */
+export const migrateCommand = ['node', 'dist/migrate.js'];
 
 /** The Job name for migrating to one image: a new image means a new Job, the same image reuses the finished one. */
 export function migrationJobName(petStore: PetStore, image: string): string {
