@@ -25,6 +25,8 @@ const everything = {
   rds: {
     dbSubnetGroupName: 'pet-store-dev-databases',
     securityGroupIds: ['sg-0123456789abcdef0', 'sg-0fedcba9876543210'],
+    engineVersion: '17',
+    parameterGroups: { '16': 'pet-store-dev-postgres16', '17': 'pet-store-dev-postgres17' },
   },
   clusterName: 'pet-store-dev',
   serviceAccount: {
@@ -173,6 +175,8 @@ describe('values reach the operator', () => {
       PETSTORE_DEFAULT_COST_CENTER: 'cc-1234',
       RDS_DB_SUBNET_GROUP: 'pet-store-dev-databases',
       RDS_SECURITY_GROUP_IDS: 'sg-0123456789abcdef0,sg-0fedcba9876543210',
+      RDS_ENGINE_VERSION: '17',
+      RDS_DB_PARAMETER_GROUPS: '16=pet-store-dev-postgres16,17=pet-store-dev-postgres17',
       CLUSTER_NAME: 'pet-store-dev',
       AWS_REGION: 'us-west-2',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',

@@ -96,6 +96,15 @@ test/chart/rbac.test.ts fails when they differ. Rendered into the ClusterRole, o
   verbs: [list, watch, create, patch, delete]
 {{- end }}
 
+{{/* rds.parameterGroups as the operator reads it: "17=group-a,16=group-b" (sorted by version). */}}
+{{- define "petstore-operator.parameterGroups" -}}
+{{- $pairs := list }}
+{{- range $major, $group := . }}
+{{- $pairs = append $pairs (printf "%s=%s" $major $group) }}
+{{- end }}
+{{- join "," $pairs }}
+{{- end }}
+
 {{/* Namespace of the `helm test` PetStore. */}}
 {{- define "petstore-operator.testNamespace" -}}
 {{- .Values.tests.namespace | default (first .Values.watchNamespaces) | default .Release.Namespace }}
