@@ -1,0 +1,227 @@
+// `npm run bench -- operator`: the operator against the local cluster, each figure with a baseline from the same run.
+//   convergence   N PetStores applied at once until all are Ready, against a plain script that server-side-applies the
+//                 same child objects (same builders, same concurrency) and waits for the same Deployments to be Available
+//   steady state  requests per minute with every PetStore Ready and nothing changing (target: zero writes)
+//   memory        operator RSS with 1,000 PetStores in its caches (target ≤ 200 MiB)
+//   latency       spec change → updated Deployment, p50/p99
+// Sizes: BENCH_SIZES (default "100,500"), BENCH_MEMORY_SIZE (default 1000). Prints a Markdown table for docs/benchmarks.md.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { down, up } from '../../test/cluster/cluster.ts';
+import type { PetStore } from '../../operator/src/api/v1alpha1/petstore.ts';
+import { fieldManager } from '../../operator/src/builders/metadata.ts';
+import { sqliteConnection } from '../../operator/src/controller/database-connection.ts';
+import { dependents } from '../../operator/src/controller/dependents.ts';
+import { builtinDefaults } from '../../operator/src/controller/operator-defaults.ts';
+import { resolveSpec } from '../../operator/src/controller/resolved-spec.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const sizes = (process.env.BENCH_SIZES ?? '100,500').split(',').map(Number);
+const memorySize = Number(process.env.BENCH_MEMORY_SIZE ?? '1000');
+const concurrency = 2;
+const runDir = mkdtempSync(path.join(tmpdir(), 'petstore-cluster-bench-'));
+const say = (message: string) => process.stderr.write(`[bench operator] ${message}\n`);
+
+const cluster = await up({ runDir, ownerPid: process.pid, log: say });
+const kubectlBinary = cluster.binaries?.kubectl ?? 'kubectl';
+const kubectl = async (args: string[], input?: string) => {
+  const child = execFile(kubectlBinary, ['--kubeconfig', cluster.kubeconfig, ...args], { maxBuffer: 256 * 2 ** 20 });
+  if (input !== undefined) child.stdin?.end(input);
+  const [stdout] = await new Promise<[string]>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve([out]) : reject(new Error(`kubectl ${args.join(' ')} exited ${code}`))));
+  });
+  return stdout;
+};
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromFile(cluster.kubeconfig);
+const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+await kubectl(['apply', '--server-side', '-f', path.join(root, 'crds')]);
+await kubectl(['wait', '--for=condition=Established', 'crd/petstores.petstore.example.com']);
+
+const manifests = (n: number) =>
+  Array.from({ length: n }, (_, i) => `apiVersion: petstore.example.com/v1alpha1\nkind: PetStore\nmetadata: { name: s${i} }\nspec: {}\n`).join('---\n');
+
+async function namespace(name: string): Promise<string> {
+  await kubectl(['create', 'namespace', name]);
+  await waitUntil(async () => (await kubectl(['-n', name, 'get', 'serviceaccount', 'default', '-o', 'name'])).length > 0, 30_000);
+  return name;
+}
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(intervalMs);
+  }
+}
+async function countReady(ns: string): Promise<number> {
+  const out = await kubectl(['-n', ns, 'get', 'petstores', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+  return out.split('\n').filter((s) => s === 'True').length;
+}
+async function countAvailable(ns: string): Promise<number> {
+  const out = await kubectl(['-n', ns, 'get', 'deployments', '-o', 'jsonpath={range .items[*]}{.status.availableReplicas}{"\\n"}{end}']);
+  return out.split('\n').filter((s) => s === '1').length;
+}
+
+interface Operator {
+  stop(): Promise<void>;
+  metrics(): Promise<string>;
+  pid: number;
+}
+async function startOperator(ns: string): Promise<Operator> {
+  const log = path.join(runDir, `operator-${ns}.log`);
+  const fd = openSync(log, 'a');
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'operator/src/main.ts'), '--leader-elect=false', `--namespaces=${ns}`, `--concurrency=${concurrency}`, '--metrics-bind-address=127.0.0.1:0', '--health-probe-bind-address=127.0.0.1:0'],
+    { env: { ...process.env, KUBECONFIG: cluster.kubeconfig, LOG_LEVEL: 'info' }, stdio: ['ignore', fd, fd] },
+  );
+  let url = '';
+  await waitUntil(() => {
+    const line = readFileSync(log, 'utf8').split('\n').find((l) => l.includes('"serving /metrics"'));
+    if (line) url = `http://127.0.0.1:${(JSON.parse(line) as { address: { port: number } }).address.port}/metrics`;
+    return Promise.resolve(url !== '');
+  }, 60_000, 100);
+  return {
+    pid: child.pid ?? 0,
+    metrics: async () => (await fetch(url)).text(),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+function metricSum(text: string, name: string, filter: (labels: string) => boolean = () => true): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const labels = line.slice(name.length, line.lastIndexOf(' '));
+    if (filter(labels)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+const writes = (text: string) => metricSum(text, 'rest_client_requests_total', (l) => /method="(POST|PUT|PATCH|DELETE)"/.test(l));
+const requests = (text: string) => metricSum(text, 'rest_client_requests_total');
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The baseline: the operator's own builders' children for N PetStores, server-side-applied with the same concurrency. */
+async function baseline(n: number): Promise<number> {
+  const ns = await namespace(`bench-baseline-${n}`);
+  const started = Date.now();
+  const queue = Array.from({ length: n }, (_, i) => i);
+  const worker = async () => {
+    for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+      const petStore: PetStore = {
+        apiVersion: 'petstore.example.com/v1alpha1',
+        kind: 'PetStore',
+        metadata: { name: `s${i}`, namespace: ns, uid: '00000000-0000-0000-0000-000000000000' },
+        spec: {},
+      };
+      const spec = resolveSpec(petStore, builtinDefaults);
+      for (const dependent of dependents) {
+        const object = dependent.desired({ petStore, spec, connection: sqliteConnection, deployImage: spec.image });
+        if (!object) continue;
+        // No owner: nothing would garbage-collect these; the namespace goes at the end.
+        const withoutOwner: KubernetesObject = { ...object, metadata: { ...object.metadata, ownerReferences: [] } };
+        await objects.patch(withoutOwner, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await waitUntil(async () => (await countAvailable(ns)) === n, 900_000, 1000);
+  const elapsed = Date.now() - started;
+  await kubectl(['delete', 'namespace', ns, '--wait=false']);
+  return elapsed;
+}
+
+async function convergence(n: number): Promise<{ ms: number; steadyWrites: number; steadyRequests: number; rss: number; latency?: number[] }> {
+  const ns = await namespace(`bench-operator-${n}`);
+  const operator = await startOperator(ns);
+  const started = Date.now();
+  await kubectl(['-n', ns, 'apply', '--server-side', '-f', '-'], manifests(n));
+  await waitUntil(async () => (await countReady(ns)) === n, 900_000, 1000);
+  const ms = Date.now() - started;
+  await sleep(5_000);
+  const before = await operator.metrics();
+  await sleep(60_000);
+  const after = await operator.metrics();
+  const result = { ms, steadyWrites: writes(after) - writes(before), steadyRequests: requests(after) - requests(before), rss: rssMiB(operator.pid) };
+  await operator.stop();
+  await kubectl(['delete', 'namespace', ns, '--wait=false']);
+  return result;
+}
+
+/** Spec change → Deployment's pod template updated, measured on `samples` PetStores one after another. */
+async function latency(samples: number): Promise<number[]> {
+  const ns = await namespace('bench-latency');
+  const operator = await startOperator(ns);
+  await kubectl(['-n', ns, 'apply', '--server-side', '-f', '-'], manifests(samples));
+  await waitUntil(async () => (await countReady(ns)) === samples, 300_000, 1000);
+  const checksum = async (name: string) =>
+    ((await objects.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns } })) as { spec: { template: { metadata: { annotations: Record<string, string> } } } })
+      .spec.template.metadata.annotations['petstore.example.com/config-checksum'];
+  const results: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const before = await checksum(`s${i}`);
+    const started = performance.now();
+    await kubectl(['-n', ns, 'patch', `petstore/s${i}`, '--type=merge', '-p', '{"spec":{"config":{"logLevel":"warn"}}}']);
+    await waitUntil(async () => (await checksum(`s${i}`)) !== before, 30_000, 10);
+    results.push(performance.now() - started);
+  }
+  await operator.stop();
+  return results.sort((a, b) => a - b);
+}
+
+async function memory(n: number): Promise<number> {
+  const ns = await namespace(`bench-memory-${n}`);
+  const operator = await startOperator(ns);
+  await kubectl(['-n', ns, 'apply', '--server-side', '-f', '-'], manifests(n));
+  await waitUntil(async () => (await countReady(ns)) === n, 1_800_000, 2000);
+  await sleep(10_000);
+  const rss = rssMiB(operator.pid);
+  await operator.stop();
+  await kubectl(['delete', 'namespace', ns, '--wait=false']);
+  return rss;
+}
+
+try {
+  const rows: string[] = [];
+  for (const n of sizes) {
+    say(`baseline: ${n} PetStores' children applied directly`);
+    const base = await baseline(n);
+    say(`operator: ${n} PetStores`);
+    const op = await convergence(n);
+    rows.push(
+      `| ${n} | ${seconds(op.ms)} s | ${seconds(base)} s | ${(op.ms / base).toFixed(2)}× | ${op.steadyWrites} | ${op.steadyRequests} | ${op.rss.toFixed(0)} MiB |`,
+    );
+  }
+  say('latency: 20 spec changes');
+  const lat = await latency(20);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? 0;
+  say(`memory: ${memorySize} PetStores`);
+  const rss = await memory(memorySize);
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  process.stdout.write(`
+Machine: ${machine}. Concurrency ${concurrency} (operator and baseline). The cluster is the local one (kwok pods).
+
+| PetStores | operator: all Ready | baseline: same children applied, all Available | ratio | writes in 60 s at steady state | requests in 60 s at steady state | operator RSS |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+Spec change → updated Deployment (20 samples): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms.
+Operator RSS with ${memorySize} Ready PetStores (and their children) in its caches: ${rss.toFixed(0)} MiB.
+`);
+} finally {
+  await down(runDir);
+}
