@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { builtinDefaults, type OperatorDefaults } from './controller/operator-defaults.ts';
+import { parseDuration } from './runtime/duration.ts';
 
 /** The operator's own settings (the runtime's flags live in runtime/config.ts); all from the environment. */
 export interface OperatorConfig {
@@ -12,6 +13,10 @@ export interface OperatorConfig {
     defaultEngineVersion?: string;
     /** Parameter group per PostgreSQL major version, e.g. { "17": "pet-store-prod-postgres17" } (forces TLS). */
     dbParameterGroups?: Record<string, string>;
+    /** How often a ready database's credentials are read again (the bound on following a rotation). */
+    rotationCheckIntervalMs?: number;
+    /** How often an instance that is creating or modifying is looked at. */
+    statusPollIntervalMs?: number;
   };
 }
 
@@ -28,6 +33,8 @@ export const operatorEnvironment = {
   CLUSTER_NAME: 'name of this Kubernetes cluster, tagged on AWS resources to prove ownership',
   RDS_ENGINE_VERSION: 'PostgreSQL major version for new RDS instances without spec.database.rds.engineVersion (default 17)',
   RDS_DB_PARAMETER_GROUPS: 'comma-separated <major>=<parameter group> pairs, e.g. 17=pet-store-prod-postgres17',
+  RDS_ROTATION_CHECK_INTERVAL: 'how often credentials of a ready RDS database are re-read, bounding how long a rotation takes to reach pods (default 5m)',
+  RDS_STATUS_POLL_INTERVAL: 'how often an RDS instance that is creating or modifying is looked at (default 30s)',
 } as const;
 
 export class OperatorConfigError extends Error {
@@ -80,9 +87,20 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
     }
     parameterGroups[major] = group;
   }
+  const interval = (name: 'RDS_ROTATION_CHECK_INTERVAL' | 'RDS_STATUS_POLL_INTERVAL'): number | undefined => {
+    const text = env[name]?.trim();
+    if (!text) return undefined;
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < 1000) throw new OperatorConfigError(name, `has "${text}", expected a duration of at least 1s such as 30s or 5m`);
+    return ms;
+  };
+  const rotationCheckIntervalMs = interval('RDS_ROTATION_CHECK_INTERVAL');
+  const statusPollIntervalMs = interval('RDS_STATUS_POLL_INTERVAL');
   return {
     defaults,
     rds: {
+      ...(rotationCheckIntervalMs ? { rotationCheckIntervalMs } : {}),
+      ...(statusPollIntervalMs ? { statusPollIntervalMs } : {}),
       dbSubnetGroupName: subnetGroup,
       vpcSecurityGroupIds: securityGroups,
       clusterName,
