@@ -27,6 +27,8 @@ const everything = {
     securityGroupIds: ['sg-0123456789abcdef0', 'sg-0fedcba9876543210'],
     engineVersion: '17',
     parameterGroups: { '16': 'pet-store-dev-postgres16', '17': 'pet-store-dev-postgres17' },
+    rotationCheckInterval: '2m',
+    statusPollInterval: '15s',
   },
   clusterName: 'pet-store-dev',
   serviceAccount: {
@@ -177,6 +179,8 @@ describe('values reach the operator', () => {
       RDS_SECURITY_GROUP_IDS: 'sg-0123456789abcdef0,sg-0fedcba9876543210',
       RDS_ENGINE_VERSION: '17',
       RDS_DB_PARAMETER_GROUPS: '16=pet-store-dev-postgres16,17=pet-store-dev-postgres17',
+      RDS_ROTATION_CHECK_INTERVAL: '2m',
+      RDS_STATUS_POLL_INTERVAL: '15s',
       CLUSTER_NAME: 'pet-store-dev',
       AWS_REGION: 'us-west-2',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
