@@ -29,6 +29,7 @@ fi
 # Go-built linters (actionlint, terraform fmt, ...) when the project defines them.
 [ -f "$root/test/tools/provision-go-tools.sh" ] && bash "$root/test/tools/provision-go-tools.sh" >&2
 [ -f "$root/test/tools/provision-go-tools.sh" ] && echo "export PATH=\"$cache/go-tools/bin:\$PATH\""
+[ -f "$root/test/chart/provision-kube-linter.sh" ] && bash "$root/test/chart/provision-kube-linter.sh" >&2
 # PETSTORE_TOOLS_ONLY=1 skips the (slow on first run) Kubernetes binaries.
 [ "${PETSTORE_TOOLS_ONLY:-}" = 1 ] || bash "$root/test/cluster/provision-binaries.sh" >/dev/null
 

@@ -10,6 +10,11 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${usage()}\n`);
+  process.exit(0);
+}
+
 let runtimeConfig;
 let operatorConfig;
 try {
@@ -18,10 +23,6 @@ try {
 } catch (error) {
   if (error instanceof ConfigError || error instanceof OperatorConfigError) fail(`${error.message}\n\n${usage()}`);
   throw error;
-}
-if (runtimeConfig.help) {
-  process.stdout.write(`${usage()}\n`);
-  process.exit(0);
 }
 
 const kubeConfig = new KubeConfig();

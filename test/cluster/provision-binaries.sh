@@ -25,7 +25,7 @@ tool_dir() { # tool -> cache directory
     kube) echo "$cache/bin/kubernetes-$KUBERNETES_VERSION" ;;
     etcd) echo "$cache/bin/etcd-$ETCD_VERSION" ;;
     kwok) echo "$cache/bin/kwok-$KWOK_VERSION" ;;
-    helm) echo "$cache/bin/helm-$HELM_VERSION" ;;
+    helm) echo "$cache/bin/helm-$HELM_VERSION-kube$KUBERNETES_VERSION" ;;  # built for this Kubernetes minor
   esac
 }
 tool_bins() {
@@ -113,7 +113,11 @@ go_build() { # tool dir
         GOBIN="$dir" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" \
           "sigs.k8s.io/kwok/cmd/kwokctl@v$KWOK_VERSION" >&2 ;;
       helm)
-        GOBIN="$dir" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION" \
+        # Without these, a go-installed helm assumes Kubernetes 1.20 in `helm template`/`helm lint` (and so in checkov).
+        local minor; minor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2)
+        local kube="-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor"
+        kube="$kube -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$minor"
+        GOBIN="$dir" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION $kube" \
           "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" >&2 ;;
     esac
   ) || die "building $tool from the Go module proxy failed (see the go output above; $gover)"
