@@ -71,6 +71,8 @@ export async function planControlPlane(runDir: string, binaries: Binaries): Prom
             // Close open watches on SIGTERM (as a managed control plane does) instead of waiting the 60 s request
             // timeout for them, so a restart takes about a second.
             { key: 'shutdown-watch-termination-grace-period', value: '3s' },
+            // kwokctl's default /24 holds 254 Services; benchmarks run hundreds of PetStores, one Service each.
+            { key: 'service-cluster-ip-range', value: '10.0.0.0/16' },
           ],
         },
         // A leader that cannot renew its lease exits (a kubelet would restart it); with one instance each there is
