@@ -5,9 +5,9 @@
 // not saturated, server. The API runs as `node api/src/main.ts` with LOG_LEVEL=info (JSON lines to /dev/null) and its
 // metrics on. Prints a Markdown table for docs/benchmarks.md.
 // Knobs: BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 50). Pipelining is always 1.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { pageSize, pet } from './fixtures.ts';
 import { pacedLoad } from './paced-load.ts';
 
 interface Result {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -44,6 +44,8 @@ interface Measurement {
   scenario: string;
   server: string;
   rps: number;
+  /** Server CPU time per request, µs. */
+  cpuPerRequest: number;
   p50: number;
   p99: number;
   halfRate: number;
@@ -56,8 +58,18 @@ interface Measurement {
 interface Target {
   server: string;
   port: number;
+  /** CPU seconds the server process has used so far (user + system, from /proc). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
+
+// The machine is shared, so besides req/s the report gives each server's own CPU time per request: what it costs,
+// whatever else competed for the cores during the run.
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK']).toString());
+const cpuSecondsOf = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks; // utime, stime
+};
 
 const file = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -77,7 +89,7 @@ async function startServer(server: string, args: string[], env: Record<string, s
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { server, port, stop };
+    if (ok) return { server, port, stop, cpuSeconds: () => cpuSecondsOf(child.pid ?? 0) };
     await sleep(100);
   }
   await stop();
@@ -110,13 +122,16 @@ async function migrate(databaseUrl: string): Promise<void> {
   if (code !== 0) throw new Error(`migrate exited with ${code}`);
 }
 
-async function measure(scenario: (typeof scenarios)[number], { server, port }: Target): Promise<Measurement> {
+async function measure(scenario: (typeof scenarios)[number], target: Target): Promise<Measurement> {
+  const { server, port } = target;
   const url = `http://127.0.0.1:${port}${scenario.path}`;
   const method = scenario.method ?? 'GET';
   const headers: Record<string, string> = scenario.body ? { 'Content-Type': 'application/json' } : {};
   const options = { url, method, body: scenario.body, headers, connections, pipelining: 1 };
   await autocannon({ ...options, duration: warmUp });
+  const cpuBefore = target.cpuSeconds();
   const max = await autocannon({ ...options, duration });
+  const cpuPerRequest = ((target.cpuSeconds() - cpuBefore) / max.requests.total) * 1e6;
   const halfRate = Math.max(1, Math.round(max.requests.average / 2));
   // The half-load latency target is the API's; the baseline's half rate is beyond what one load process can pace.
   const half =
@@ -136,6 +151,7 @@ async function measure(scenario: (typeof scenarios)[number], { server, port }: T
     scenario: scenario.name,
     server,
     rps: max.requests.average,
+    cpuPerRequest,
     p50: max.latency.p50,
     p99: max.latency.p99,
     halfRate,
@@ -186,14 +202,15 @@ console.log(
     `warm-up), then ${duration} s at half that rate, evenly paced.\n`,
 );
 console.log(
-  '| Scenario | Server | max req/s | × node:http | p50 / p99 ms at max | p50 / p99 ms at half load | failed |',
+  '| Scenario | Server | max req/s | × node:http | server CPU µs/req | × node:http by CPU | ' +
+    'p50 / p99 ms at max | p50 / p99 ms at half load | failed |',
 );
-console.log('|---|---|---:|---:|---:|---:|---:|');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const m of measurements) {
-  const base = measurements.find((b) => b.server === 'node:http' && b.scenario === m.scenario);
-  const ratio = base && m.server !== 'node:http' ? (m.rps / base.rps).toFixed(2) : '1';
+  const base = measurements.find((b) => b.server === 'node:http' && b.scenario === m.scenario) ?? m;
   console.log(
-    `| ${m.scenario} | ${m.server} | ${Math.round(m.rps)} | ${ratio} | ${ms(m.p50)} / ${ms(m.p99)} | ` +
-      `${half(m)} | ${m.failures} |`,
+    `| ${m.scenario} | ${m.server} | ${Math.round(m.rps)} | ${(m.rps / base.rps).toFixed(2)} | ` +
+      `${Math.round(m.cpuPerRequest)} | ${(base.cpuPerRequest / m.cpuPerRequest).toFixed(2)} | ` +
+      `${ms(m.p50)} / ${ms(m.p99)} | ${half(m)} | ${m.failures} |`,
   );
 }

@@ -33,7 +33,9 @@ const kubectl = async (args: string[], input?: string) => {
   const [stdout] = await new Promise<[string]>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve([out]) : reject(new Error(`kubectl ${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve([out]) : reject(new Error(`kubectl ${args.join(' ')} exited ${code}`)),
+    );
   });
   return stdout;
 };
@@ -47,11 +49,17 @@ await kubectl(['apply', '--server-side', '-f', path.join(root, 'crds')]);
 await kubectl(['wait', '--for=condition=Established', 'crd/petstores.petstore.example.com']);
 
 const manifests = (n: number) =>
-  Array.from({ length: n }, (_, i) => `apiVersion: petstore.example.com/v1alpha1\nkind: PetStore\nmetadata: { name: s${i} }\nspec: {}\n`).join('---\n');
+  Array.from(
+    { length: n },
+    (_, i) => `apiVersion: petstore.example.com/v1alpha1\nkind: PetStore\nmetadata: { name: s${i} }\nspec: {}\n`,
+  ).join('---\n');
 
 async function namespace(name: string): Promise<string> {
   await kubectl(['create', 'namespace', name]);
-  await waitUntil(async () => (await kubectl(['-n', name, 'get', 'serviceaccount', 'default', '-o', 'name'])).length > 0, 30_000);
+  await waitUntil(
+    async () => (await kubectl(['-n', name, 'get', 'serviceaccount', 'default', '-o', 'name'])).length > 0,
+    30_000,
+  );
   return name;
 }
 async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 500): Promise<void> {
@@ -63,11 +71,25 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, inter
   }
 }
 async function countReady(ns: string): Promise<number> {
-  const out = await kubectl(['-n', ns, 'get', 'petstores', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+  const out = await kubectl([
+    '-n',
+    ns,
+    'get',
+    'petstores',
+    '-o',
+    'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+  ]);
   return out.split('\n').filter((s) => s === 'True').length;
 }
 async function countAvailable(ns: string): Promise<number> {
-  const out = await kubectl(['-n', ns, 'get', 'deployments', '-o', 'jsonpath={range .items[*]}{.status.availableReplicas}{"\\n"}{end}']);
+  const out = await kubectl([
+    '-n',
+    ns,
+    'get',
+    'deployments',
+    '-o',
+    'jsonpath={range .items[*]}{.status.availableReplicas}{"\\n"}{end}',
+  ]);
   return out.split('\n').filter((s) => s === '1').length;
 }
 
@@ -81,15 +103,28 @@ async function startOperator(ns: string): Promise<Operator> {
   const fd = openSync(log, 'a');
   const child = spawn(
     process.execPath,
-    [path.join(root, 'operator/src/main.ts'), '--leader-elect=false', `--namespaces=${ns}`, `--concurrency=${concurrency}`, '--metrics-bind-address=127.0.0.1:0', '--health-probe-bind-address=127.0.0.1:0'],
+    [
+      path.join(root, 'operator/src/main.ts'),
+      '--leader-elect=false',
+      `--namespaces=${ns}`,
+      `--concurrency=${concurrency}`,
+      '--metrics-bind-address=127.0.0.1:0',
+      '--health-probe-bind-address=127.0.0.1:0',
+    ],
     { env: { ...process.env, KUBECONFIG: cluster.kubeconfig, LOG_LEVEL: 'info' }, stdio: ['ignore', fd, fd] },
   );
   let url = '';
-  await waitUntil(() => {
-    const line = readFileSync(log, 'utf8').split('\n').find((l) => l.includes('"serving /metrics"'));
-    if (line) url = `http://127.0.0.1:${(JSON.parse(line) as { address: { port: number } }).address.port}/metrics`;
-    return Promise.resolve(url !== '');
-  }, 60_000, 100);
+  await waitUntil(
+    () => {
+      const line = readFileSync(log, 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"serving /metrics"'));
+      if (line) url = `http://127.0.0.1:${(JSON.parse(line) as { address: { port: number } }).address.port}/metrics`;
+      return Promise.resolve(url !== '');
+    },
+    60_000,
+    100,
+  );
   return {
     pid: child.pid ?? 0,
     metrics: async () => (await fetch(url)).text(),
@@ -108,7 +143,8 @@ function metricSum(text: string, name: string, filter: (labels: string) => boole
   }
   return sum;
 }
-const writes = (text: string) => metricSum(text, 'rest_client_requests_total', (l) => /method="(POST|PUT|PATCH|DELETE)"/.test(l));
+const writes = (text: string) =>
+  metricSum(text, 'rest_client_requests_total', (l) => /method="(POST|PUT|PATCH|DELETE)"/.test(l));
 const requests = (text: string) => metricSum(text, 'rest_client_requests_total');
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -145,7 +181,9 @@ async function baseline(n: number): Promise<number> {
   return elapsed;
 }
 
-async function convergence(n: number): Promise<{ ms: number; steadyWrites: number; steadyRequests: number; rss: number; latency?: number[] }> {
+async function convergence(
+  n: number,
+): Promise<{ ms: number; steadyWrites: number; steadyRequests: number; rss: number; latency?: number[] }> {
   const ns = await namespace(`bench-operator-${n}`);
   const operator = await startOperator(ns);
   const started = Date.now();
@@ -156,7 +194,12 @@ async function convergence(n: number): Promise<{ ms: number; steadyWrites: numbe
   const before = await operator.metrics();
   await sleep(60_000);
   const after = await operator.metrics();
-  const result = { ms, steadyWrites: writes(after) - writes(before), steadyRequests: requests(after) - requests(before), rss: rssMiB(operator.pid) };
+  const result = {
+    ms,
+    steadyWrites: writes(after) - writes(before),
+    steadyRequests: requests(after) - requests(before),
+    rss: rssMiB(operator.pid),
+  };
   await operator.stop();
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
   return result;
@@ -169,13 +212,24 @@ async function latency(samples: number): Promise<number[]> {
   await kubectl(['-n', ns, 'apply', '--server-side', '-f', '-'], manifests(samples));
   await waitUntil(async () => (await countReady(ns)) === samples, 300_000, 1000);
   const checksum = async (name: string) =>
-    ((await objects.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns } })) as { spec: { template: { metadata: { annotations: Record<string, string> } } } })
-      .spec.template.metadata.annotations['petstore.example.com/config-checksum'];
+    (
+      (await objects.read({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: ns } })) as {
+        spec: { template: { metadata: { annotations: Record<string, string> } } };
+      }
+    ).spec.template.metadata.annotations['petstore.example.com/config-checksum'];
   const results: number[] = [];
   for (let i = 0; i < samples; i++) {
     const before = await checksum(`s${i}`);
     const started = performance.now();
-    await kubectl(['-n', ns, 'patch', `petstore/s${i}`, '--type=merge', '-p', '{"spec":{"config":{"logLevel":"warn"}}}']);
+    await kubectl([
+      '-n',
+      ns,
+      'patch',
+      `petstore/s${i}`,
+      '--type=merge',
+      '-p',
+      '{"spec":{"config":{"logLevel":"warn"}}}',
+    ]);
     await waitUntil(async () => (await checksum(`s${i}`)) !== before, 30_000, 10);
     results.push(performance.now() - started);
   }
