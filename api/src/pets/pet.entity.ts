@@ -31,7 +31,6 @@ export interface PetRecord extends Omit<PetInput, 'category'> {
 
 // Category and tags belong to one pet (the Petstore has no category or tag endpoints), so they live in the pet's
 // row as JSON: every write is one atomic statement, and a read needs no join.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- TypeORM documents a plain options object
 export const PetEntity = new EntitySchema<PetRecord>({
   name: 'Pet',
   tableName: 'pets',

@@ -12,7 +12,6 @@ export interface OrderRecord {
   complete: boolean;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- TypeORM documents a plain options object
 export const OrderEntity = new EntitySchema<OrderRecord>({
   name: 'Order',
   tableName: 'orders',

@@ -24,7 +24,6 @@ export interface UserRecord {
   version: number;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- TypeORM documents a plain options object
 export const UserEntity = new EntitySchema<UserRecord>({
   name: 'User',
   tableName: 'users',

@@ -16,7 +16,7 @@ export interface TestResponse {
   status: number;
   headers: Headers;
   /** Parsed JSON when the response is JSON, the text otherwise. */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect bodies freely
+  body: any; // tests inspect bodies freely
 }
 
 export interface RequestOptions {
