@@ -30,7 +30,12 @@ async function petStoreTypes(): Promise<GeneratedArtifact> {
   if (!version) throw new Error(`${crdPath} has no versions`);
   const { spec, status } = version.schema.openAPIV3Schema.properties;
   if (!spec || !status) throw new Error(`${crdPath} lacks spec or status`);
-  const options = { bannerComment: '', additionalProperties: false, format: false, strictIndexSignatures: true } as const;
+  const options = {
+    bannerComment: '',
+    additionalProperties: false,
+    format: false,
+    strictIndexSignatures: true,
+  } as const;
   const body = [
     await compile(toTypeSchema(spec), 'PetStoreSpec', options),
     await compile(toTypeSchema(status), 'PetStoreStatus', options),

@@ -28,7 +28,12 @@ say(`starting the operator (log: ${operatorLog})`);
 const logFd = openSync(operatorLog, 'a');
 const operator = spawn(
   process.execPath,
-  [path.join(root, 'operator/src/main.ts'), '--leader-elect=false', '--metrics-bind-address=127.0.0.1:0', '--health-probe-bind-address=127.0.0.1:0'],
+  [
+    path.join(root, 'operator/src/main.ts'),
+    '--leader-elect=false',
+    '--metrics-bind-address=127.0.0.1:0',
+    '--health-probe-bind-address=127.0.0.1:0',
+  ],
   { env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, stdio: ['ignore', logFd, logFd] },
 );
 const stopOperator = () => operator.exitCode === null && operator.kill('SIGTERM');

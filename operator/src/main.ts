@@ -30,7 +30,11 @@ kubeConfig.loadFromDefault();
 const log = createLogger({ level: runtimeConfig.logLevel });
 const manager = new Manager({ kubeConfig, config: runtimeConfig, log });
 const host = new URL(kubeConfig.getCurrentCluster()?.server ?? 'https://kubernetes.default.svc').host;
-const client = observeRequests(createKubeClient(kubeConfig, process.env.POD_NAME ?? 'petstore-operator'), manager.metrics.observeClientRequest, host);
+const client = observeRequests(
+  createKubeClient(kubeConfig, process.env.POD_NAME ?? 'petstore-operator'),
+  manager.metrics.observeClientRequest,
+  host,
+);
 
 let externalDatabases = {};
 if (operatorConfig.rds) {
@@ -41,7 +45,11 @@ if (operatorConfig.rds) {
     fail(`RDS settings: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
-addPetStoreController(manager, { client, defaults: operatorConfig.defaults, log, now: () => new Date() }, externalDatabases);
+addPetStoreController(
+  manager,
+  { client, defaults: operatorConfig.defaults, log, now: () => new Date() },
+  externalDatabases,
+);
 
 manager.installSignalHandlers();
 try {

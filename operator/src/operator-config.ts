@@ -23,17 +23,21 @@ export interface OperatorConfig {
 /** Environment variables, with what they set; docs and the Helm chart follow this list. */
 export const operatorEnvironment = {
   PETSTORE_API_IMAGE: 'API image for PetStores without spec.image',
-  PETSTORE_ALLOWED_CIDRS: 'comma-separated CIDRs allowed to reach the API when spec.networkPolicy.allowedCIDRs is unset',
-  PETSTORE_DATABASE_CIDRS: 'comma-separated CIDRs the API may reach on 5432 when spec.networkPolicy.databaseCIDRs is unset',
+  PETSTORE_ALLOWED_CIDRS:
+    'comma-separated CIDRs allowed to reach the API when spec.networkPolicy.allowedCIDRs is unset',
+  PETSTORE_DATABASE_CIDRS:
+    'comma-separated CIDRs the API may reach on 5432 when spec.networkPolicy.databaseCIDRs is unset',
   PETSTORE_INGRESS_CLASS: 'IngressClass when spec.ingress.className is unset',
   PETSTORE_DEFAULT_OWNER: 'Owner tag when spec.tags.owner is unset',
   PETSTORE_DEFAULT_COST_CENTER: 'Cost-Center tag when spec.tags.costCenter is unset',
   RDS_DB_SUBNET_GROUP: 'DB subnet group for RDS instances; unset turns engine rds off',
   RDS_SECURITY_GROUP_IDS: 'comma-separated VPC security group ids for RDS instances',
   CLUSTER_NAME: 'name of this Kubernetes cluster, tagged on AWS resources to prove ownership',
-  RDS_ENGINE_VERSION: 'PostgreSQL major version for new RDS instances without spec.database.rds.engineVersion (default 17)',
+  RDS_ENGINE_VERSION:
+    'PostgreSQL major version for new RDS instances without spec.database.rds.engineVersion (default 17)',
   RDS_DB_PARAMETER_GROUPS: 'comma-separated <major>=<parameter group> pairs, e.g. 17=pet-store-prod-postgres17',
-  RDS_ROTATION_CHECK_INTERVAL: 'how often credentials of a ready RDS database are re-read, bounding how long a rotation takes to reach pods (default 5m)',
+  RDS_ROTATION_CHECK_INTERVAL:
+    'how often credentials of a ready RDS database are re-read, bounding how long a rotation takes to reach pods (default 5m)',
   RDS_STATUS_POLL_INTERVAL: 'how often an RDS instance that is creating or modifying is looked at (default 30s)',
 } as const;
 
@@ -47,7 +51,12 @@ export class OperatorConfigError extends Error {
 export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig {
   const list = (name: keyof typeof operatorEnvironment): string[] | undefined => {
     const value = env[name]?.trim();
-    return value ? value.split(',').map((item) => item.trim()).filter(Boolean) : undefined;
+    return value
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : undefined;
   };
   const cidrs = (name: 'PETSTORE_ALLOWED_CIDRS' | 'PETSTORE_DATABASE_CIDRS'): string[] | undefined => {
     const values = list(name);
@@ -71,19 +80,32 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
   const subnetGroup = env.RDS_DB_SUBNET_GROUP?.trim();
   if (!subnetGroup) return { defaults };
   const securityGroups = list('RDS_SECURITY_GROUP_IDS') ?? [];
-  if (securityGroups.length === 0) throw new OperatorConfigError('RDS_SECURITY_GROUP_IDS', 'must name at least one security group when RDS_DB_SUBNET_GROUP is set');
+  if (securityGroups.length === 0)
+    throw new OperatorConfigError(
+      'RDS_SECURITY_GROUP_IDS',
+      'must name at least one security group when RDS_DB_SUBNET_GROUP is set',
+    );
   for (const id of securityGroups) {
-    if (!/^sg-[0-9a-f]{8,17}$/.test(id)) throw new OperatorConfigError('RDS_SECURITY_GROUP_IDS', `has "${id}", which is not a security group id (sg-…)`);
+    if (!/^sg-[0-9a-f]{8,17}$/.test(id))
+      throw new OperatorConfigError('RDS_SECURITY_GROUP_IDS', `has "${id}", which is not a security group id (sg-…)`);
   }
   const clusterName = env.CLUSTER_NAME?.trim();
-  if (!clusterName) throw new OperatorConfigError('CLUSTER_NAME', 'must be set when RDS_DB_SUBNET_GROUP is (it is tagged on every RDS instance)');
+  if (!clusterName)
+    throw new OperatorConfigError(
+      'CLUSTER_NAME',
+      'must be set when RDS_DB_SUBNET_GROUP is (it is tagged on every RDS instance)',
+    );
   const engineVersion = env.RDS_ENGINE_VERSION?.trim();
-  if (engineVersion && !/^\d+(\.\d+)?$/.test(engineVersion)) throw new OperatorConfigError('RDS_ENGINE_VERSION', `has "${engineVersion}", not a version such as 17`);
+  if (engineVersion && !/^\d+(\.\d+)?$/.test(engineVersion))
+    throw new OperatorConfigError('RDS_ENGINE_VERSION', `has "${engineVersion}", not a version such as 17`);
   const parameterGroups: Record<string, string> = {};
   for (const pair of list('RDS_DB_PARAMETER_GROUPS') ?? []) {
     const [major, group, extra] = pair.split('=');
     if (!major || !group || extra !== undefined || !/^\d+$/.test(major)) {
-      throw new OperatorConfigError('RDS_DB_PARAMETER_GROUPS', `has "${pair}", expected <major>=<parameter group> such as 17=pet-store-prod-postgres17`);
+      throw new OperatorConfigError(
+        'RDS_DB_PARAMETER_GROUPS',
+        `has "${pair}", expected <major>=<parameter group> such as 17=pet-store-prod-postgres17`,
+      );
     }
     parameterGroups[major] = group;
   }
@@ -91,7 +113,8 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
     const text = env[name]?.trim();
     if (!text) return undefined;
     const ms = parseDuration(text);
-    if (ms === undefined || ms < 1000) throw new OperatorConfigError(name, `has "${text}", expected a duration of at least 1s such as 30s or 5m`);
+    if (ms === undefined || ms < 1000)
+      throw new OperatorConfigError(name, `has "${text}", expected a duration of at least 1s such as 30s or 5m`);
     return ms;
   };
   const rotationCheckIntervalMs = interval('RDS_ROTATION_CHECK_INTERVAL');

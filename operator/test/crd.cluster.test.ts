@@ -6,7 +6,12 @@ import { invalidSpecs, invalidUpdates } from './invalid-specs.ts';
 
 const namespace = useNamespace();
 const manifest = (name: string, spec: Record<string, unknown>) =>
-  JSON.stringify({ apiVersion: 'petstore.example.com/v1alpha1', kind: 'PetStore', metadata: { name, namespace: namespace.name }, spec });
+  JSON.stringify({
+    apiVersion: 'petstore.example.com/v1alpha1',
+    kind: 'PetStore',
+    metadata: { name, namespace: namespace.name },
+    spec,
+  });
 /** The API server's refusal message for creating or changing a PetStore, or undefined when it accepts. */
 async function refusal(args: string[], input?: string): Promise<string | undefined> {
   try {
@@ -22,7 +27,9 @@ beforeAll(installCrd, 90_000);
 describe('PetStore admission', () => {
   it('fills the seeds’ defaults into an empty spec, visible in kubectl get -o yaml', async () => {
     await kubectl(['create', '-f', '-'], { input: manifest('defaults', {}) });
-    const spec = JSON.parse(await kubectl(['-n', namespace.name, 'get', 'petstore/defaults', '-o', 'jsonpath={.spec}']));
+    const spec = JSON.parse(
+      await kubectl(['-n', namespace.name, 'get', 'petstore/defaults', '-o', 'jsonpath={.spec}']),
+    );
     expect(spec).toEqual({
       config: { corsOrigins: [], environment: 'development', logLevel: 'info', paginationLimit: 20 },
       database: { engine: 'sqlite' },
@@ -42,17 +49,31 @@ describe('PetStore admission', () => {
     expect(recursive).toContain('targetCPUUtilizationPercentage');
   });
 
-  it.each(invalidSpecs.map((c, i) => [c.name, c, i] as const))('refuses %s, naming the field', async (_name, invalid, index) => {
-    const message = await refusal(['create', '-f', '-'], manifest(`invalid-${index}`, invalid.spec));
-    expect(message).toBeDefined();
-    for (const words of invalid.message) expect(message).toContain(words);
-  });
+  it.each(invalidSpecs.map((c, i) => [c.name, c, i] as const))(
+    'refuses %s, naming the field',
+    async (_name, invalid, index) => {
+      const message = await refusal(['create', '-f', '-'], manifest(`invalid-${index}`, invalid.spec));
+      expect(message).toBeDefined();
+      for (const words of invalid.message) expect(message).toContain(words);
+    },
+  );
 
-  it.each(invalidUpdates.map((c, i) => [c.name, c, i] as const))('refuses %s on an existing PetStore', async (_name, update, index) => {
-    const name = `update-${index}`;
-    await kubectl(['create', '-f', '-'], { input: manifest(name, update.spec) });
-    const message = await refusal(['-n', namespace.name, 'patch', `petstore/${name}`, '--type=merge', '-p', JSON.stringify({ spec: update.patch })]);
-    expect(message).toBeDefined();
-    for (const words of update.message) expect(message).toContain(words);
-  });
+  it.each(invalidUpdates.map((c, i) => [c.name, c, i] as const))(
+    'refuses %s on an existing PetStore',
+    async (_name, update, index) => {
+      const name = `update-${index}`;
+      await kubectl(['create', '-f', '-'], { input: manifest(name, update.spec) });
+      const message = await refusal([
+        '-n',
+        namespace.name,
+        'patch',
+        `petstore/${name}`,
+        '--type=merge',
+        '-p',
+        JSON.stringify({ spec: update.patch }),
+      ]);
+      expect(message).toBeDefined();
+      for (const words of update.message) expect(message).toContain(words);
+    },
+  );
 });

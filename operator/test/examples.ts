@@ -11,10 +11,17 @@ export function examplePetStores(): { file: string; petStore: PetStore }[] {
     .filter((file) => file.endsWith('.yaml'))
     .sort()
     .map((file) => {
-      const docs = parseAllDocuments(readFileSync(path.join(examplesDir, file), 'utf8')).map((d) => d.toJS() as { kind?: string });
+      const docs = parseAllDocuments(readFileSync(path.join(examplesDir, file), 'utf8')).map(
+        (d) => d.toJS() as { kind?: string },
+      );
       const petStore = docs.find((d) => d.kind === 'PetStore') as PetStore | undefined;
       if (!petStore) throw new Error(`examples/${file} has no PetStore`);
-      petStore.metadata = { ...petStore.metadata, namespace: 'pets', uid: `uid-${petStore.metadata.name}`, generation: 1 };
+      petStore.metadata = {
+        ...petStore.metadata,
+        namespace: 'pets',
+        uid: `uid-${petStore.metadata.name}`,
+        generation: 1,
+      };
       return { file, petStore };
     });
 }

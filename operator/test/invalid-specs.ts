@@ -11,38 +11,132 @@ const rds = { database: { engine: 'rds' } } satisfies PetStoreSpec;
 
 /** Refused at admission (OpenAPI schema and CEL rules in crds/), each naming the field. */
 export const invalidSpecs: InvalidSpec[] = [
-  { name: 'minReplicas above maxReplicas', spec: { ...rds, autoscaling: { minReplicas: 5, maxReplicas: 2 } }, message: ['spec.autoscaling.minReplicas', 'maxReplicas'] },
+  {
+    name: 'minReplicas above maxReplicas',
+    spec: { ...rds, autoscaling: { minReplicas: 5, maxReplicas: 2 } },
+    message: ['spec.autoscaling.minReplicas', 'maxReplicas'],
+  },
   { name: 'sqlite with three replicas', spec: { replicas: 3 }, message: ['spec.replicas', 'sqlite'] },
   { name: 'sqlite with autoscaling', spec: { autoscaling: {} }, message: ['spec.autoscaling', 'sqlite'] },
-  { name: 'external without a Secret', spec: { database: { engine: 'external' } }, message: ['spec.database.external', 'secretName'] },
-  { name: 'an unknown database engine', spec: { database: { engine: 'mysql' } }, message: ['spec.database.engine', 'Unsupported value'] },
-  { name: 'a CIDR with host bits', spec: { networkPolicy: { allowedCIDRs: ['10.0.0.1/16'] } }, message: ['spec.networkPolicy.allowedCIDRs[0]', 'CIDR'] },
-  { name: 'a CIDR that is not one', spec: { networkPolicy: { databaseCIDRs: ['banana'] } }, message: ['spec.networkPolicy.databaseCIDRs[0]', 'CIDR'] },
-  { name: 'an upper-case host', spec: { ingress: { host: 'Shop.Example.com' } }, message: ['spec.ingress.host', 'DNS name'] },
-  { name: 'a host with an underscore', spec: { ingress: { host: 'my_shop.example.com' } }, message: ['spec.ingress.host'] },
-  { name: 'an ingress without a host', spec: { ingress: { path: '/api/v1' } }, message: ['spec.ingress.host', 'Required'] },
-  { name: 'production ingress without TLS', spec: { config: { environment: 'production' }, ingress: { host: 'shop.example.com' } }, message: ['spec.ingress.tls', 'production'] },
-  { name: 'a certificate that is not an ACM ARN', spec: { ingress: { host: 'shop.example.com', tls: { certificateArn: 'my-cert' } } }, message: ['spec.ingress.tls.certificateArn'] },
-  { name: 'negative replicas', spec: { ...rds, replicas: -1 }, message: ['spec.replicas', 'greater than or equal to 0'] },
-  { name: 'a thousand replicas', spec: { ...rds, replicas: 1000 }, message: ['spec.replicas', 'less than or equal to 100'] },
+  {
+    name: 'external without a Secret',
+    spec: { database: { engine: 'external' } },
+    message: ['spec.database.external', 'secretName'],
+  },
+  {
+    name: 'an unknown database engine',
+    spec: { database: { engine: 'mysql' } },
+    message: ['spec.database.engine', 'Unsupported value'],
+  },
+  {
+    name: 'a CIDR with host bits',
+    spec: { networkPolicy: { allowedCIDRs: ['10.0.0.1/16'] } },
+    message: ['spec.networkPolicy.allowedCIDRs[0]', 'CIDR'],
+  },
+  {
+    name: 'a CIDR that is not one',
+    spec: { networkPolicy: { databaseCIDRs: ['banana'] } },
+    message: ['spec.networkPolicy.databaseCIDRs[0]', 'CIDR'],
+  },
+  {
+    name: 'an upper-case host',
+    spec: { ingress: { host: 'Shop.Example.com' } },
+    message: ['spec.ingress.host', 'DNS name'],
+  },
+  {
+    name: 'a host with an underscore',
+    spec: { ingress: { host: 'my_shop.example.com' } },
+    message: ['spec.ingress.host'],
+  },
+  {
+    name: 'an ingress without a host',
+    spec: { ingress: { path: '/api/v1' } },
+    message: ['spec.ingress.host', 'Required'],
+  },
+  {
+    name: 'production ingress without TLS',
+    spec: { config: { environment: 'production' }, ingress: { host: 'shop.example.com' } },
+    message: ['spec.ingress.tls', 'production'],
+  },
+  {
+    name: 'a certificate that is not an ACM ARN',
+    spec: { ingress: { host: 'shop.example.com', tls: { certificateArn: 'my-cert' } } },
+    message: ['spec.ingress.tls.certificateArn'],
+  },
+  {
+    name: 'negative replicas',
+    spec: { ...rds, replicas: -1 },
+    message: ['spec.replicas', 'greater than or equal to 0'],
+  },
+  {
+    name: 'a thousand replicas',
+    spec: { ...rds, replicas: 1000 },
+    message: ['spec.replicas', 'less than or equal to 100'],
+  },
   { name: 'replicas as text', spec: { ...rds, replicas: 'two' }, message: ['spec.replicas', 'integer'] },
-  { name: 'CPU target above 100 %', spec: { ...rds, autoscaling: { targetCPUUtilizationPercentage: 150 } }, message: ['spec.autoscaling.targetCPUUtilizationPercentage'] },
-  { name: 'a memory limit that is not a quantity', spec: { resources: { limits: { memory: 'lots' } } }, message: ['spec.resources.limits.memory'] },
-  { name: 'an unknown environment', spec: { config: { environment: 'prod' } }, message: ['spec.config.environment', 'Unsupported value'] },
+  {
+    name: 'CPU target above 100 %',
+    spec: { ...rds, autoscaling: { targetCPUUtilizationPercentage: 150 } },
+    message: ['spec.autoscaling.targetCPUUtilizationPercentage'],
+  },
+  {
+    name: 'a memory limit that is not a quantity',
+    spec: { resources: { limits: { memory: 'lots' } } },
+    message: ['spec.resources.limits.memory'],
+  },
+  {
+    name: 'an unknown environment',
+    spec: { config: { environment: 'prod' } },
+    message: ['spec.config.environment', 'Unsupported value'],
+  },
   { name: 'an unknown log level', spec: { config: { logLevel: 'verbose' } }, message: ['spec.config.logLevel'] },
   { name: 'pagination limit zero', spec: { config: { paginationLimit: 0 } }, message: ['spec.config.paginationLimit'] },
-  { name: 'a CORS origin with a path', spec: { config: { corsOrigins: ['https://shop.example.com/app'] } }, message: ['spec.config.corsOrigins[0]'] },
-  { name: 'RDS storage below 20 GiB', spec: { database: { engine: 'rds', rds: { allocatedStorage: 10 } } }, message: ['spec.database.rds.allocatedStorage'] },
-  { name: 'a storage ceiling below the storage', spec: { database: { engine: 'rds', rds: { allocatedStorage: 50, maxAllocatedStorage: 40 } } }, message: ['spec.database.rds.maxAllocatedStorage'] },
-  { name: 'an unknown deletion policy', spec: { database: { engine: 'rds', rds: { deletionPolicy: 'Orphan' } } }, message: ['spec.database.rds.deletionPolicy'] },
-  { name: 'an instance class that is not one', spec: { database: { engine: 'rds', rds: { instanceClass: 't4g.micro' } } }, message: ['spec.database.rds.instanceClass'] },
-  { name: 'backups kept 90 days', spec: { database: { engine: 'rds', rds: { backupRetentionDays: 90 } } }, message: ['spec.database.rds.backupRetentionDays'] },
+  {
+    name: 'a CORS origin with a path',
+    spec: { config: { corsOrigins: ['https://shop.example.com/app'] } },
+    message: ['spec.config.corsOrigins[0]'],
+  },
+  {
+    name: 'RDS storage below 20 GiB',
+    spec: { database: { engine: 'rds', rds: { allocatedStorage: 10 } } },
+    message: ['spec.database.rds.allocatedStorage'],
+  },
+  {
+    name: 'a storage ceiling below the storage',
+    spec: { database: { engine: 'rds', rds: { allocatedStorage: 50, maxAllocatedStorage: 40 } } },
+    message: ['spec.database.rds.maxAllocatedStorage'],
+  },
+  {
+    name: 'an unknown deletion policy',
+    spec: { database: { engine: 'rds', rds: { deletionPolicy: 'Orphan' } } },
+    message: ['spec.database.rds.deletionPolicy'],
+  },
+  {
+    name: 'an instance class that is not one',
+    spec: { database: { engine: 'rds', rds: { instanceClass: 't4g.micro' } } },
+    message: ['spec.database.rds.instanceClass'],
+  },
+  {
+    name: 'backups kept 90 days',
+    spec: { database: { engine: 'rds', rds: { backupRetentionDays: 90 } } },
+    message: ['spec.database.rds.backupRetentionDays'],
+  },
   { name: 'an image reference with spaces', spec: { image: 'my image:1.0' }, message: ['spec.image'] },
 ];
 
 /** Changes refused on an existing PetStore (transition rules), as [starting spec, patch, words]. */
-export const invalidUpdates: { name: string; spec: Record<string, unknown>; patch: Record<string, unknown>; message: string[] }[] = [
-  { name: 'changing the database engine', spec: {}, patch: { database: { engine: 'rds' } }, message: ['spec.database.engine', 'immutable'] },
+export const invalidUpdates: {
+  name: string;
+  spec: Record<string, unknown>;
+  patch: Record<string, unknown>;
+  message: string[];
+}[] = [
+  {
+    name: 'changing the database engine',
+    spec: {},
+    patch: { database: { engine: 'rds' } },
+    message: ['spec.database.engine', 'immutable'],
+  },
   {
     name: 'shrinking RDS storage',
     spec: { database: { engine: 'rds', rds: { allocatedStorage: 50 } } },

@@ -18,23 +18,44 @@ const deployment = (status: V1Deployment['status'], generation = 1): V1Deploymen
   spec: { replicas: 2, selector: {}, template: {} },
   status,
 });
-const available = deployment({ observedGeneration: 1, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 });
+const available = deployment({
+  observedGeneration: 1,
+  replicas: 2,
+  updatedReplicas: 2,
+  readyReplicas: 2,
+  availableReplicas: 2,
+});
 const ready = (status: ReturnType<typeof computeStatus>) => status.conditions?.find((c) => c.type === 'Ready');
-const condition = (status: ReturnType<typeof computeStatus>, type: string) => status.conditions?.find((c) => c.type === type);
+const condition = (status: ReturnType<typeof computeStatus>, type: string) =>
+  status.conditions?.find((c) => c.type === type);
 
 describe('rolloutState', () => {
   it.each([
     ['no Deployment yet', undefined, false],
     ['a spec the Deployment controller has not observed', deployment({ observedGeneration: 1 }, 2), false],
-    ['one of two pods updated', deployment({ observedGeneration: 1, replicas: 2, updatedReplicas: 1, availableReplicas: 2 }), false],
-    ['old pods still terminating', deployment({ observedGeneration: 1, replicas: 3, updatedReplicas: 2, availableReplicas: 2 }), false],
+    [
+      'one of two pods updated',
+      deployment({ observedGeneration: 1, replicas: 2, updatedReplicas: 1, availableReplicas: 2 }),
+      false,
+    ],
+    [
+      'old pods still terminating',
+      deployment({ observedGeneration: 1, replicas: 3, updatedReplicas: 2, availableReplicas: 2 }),
+      false,
+    ],
     ['every pod updated and available', available, true],
   ])('calls %s complete: %s', (_name, d, complete) => expect(rolloutState(d).complete).toBe(complete));
 });
 
 describe('computeStatus', () => {
   it('is Ready with the URL, replicas and selector when the rollout is complete', () => {
-    const status = computeStatus({ petStore, spec, database: { ready: true, reason: 'Available', message: '' }, deployment: available, now });
+    const status = computeStatus({
+      petStore,
+      spec,
+      database: { ready: true, reason: 'Available', message: '' },
+      deployment: available,
+      now,
+    });
     expect(ready(status)).toMatchObject({ status: 'True', reason: 'Available', observedGeneration: 3 });
     expect(condition(status, 'Reconciling')?.status).toBe('False');
     expect(condition(status, 'Stalled')?.status).toBe('False');
@@ -56,12 +77,21 @@ describe('computeStatus', () => {
       deployment: available,
       now,
     });
-    expect(ready(status)).toMatchObject({ status: 'False', reason: 'DatabaseCreating', message: 'RDS instance is creating' });
+    expect(ready(status)).toMatchObject({
+      status: 'False',
+      reason: 'DatabaseCreating',
+      message: 'RDS instance is creating',
+    });
     expect(condition(status, 'Reconciling')?.status).toBe('True');
   });
 
   it('is Stalled, not Reconciling, on a permanent problem', () => {
-    const status = computeStatus({ petStore, spec, problem: { kind: 'permanent', reason: 'InvalidSpec', message: 'bad' }, now });
+    const status = computeStatus({
+      petStore,
+      spec,
+      problem: { kind: 'permanent', reason: 'InvalidSpec', message: 'bad' },
+      now,
+    });
     expect(ready(status)?.reason).toBe('InvalidSpec');
     expect(condition(status, 'Stalled')?.status).toBe('True');
     expect(condition(status, 'Reconciling')?.status).toBe('False');

@@ -7,7 +7,8 @@ import { installCrd, startOperator, writeRequests, type OperatorProcess } from '
 const namespace = useNamespace({ labels: podSecurity('restricted') });
 let operator: OperatorProcess;
 
-const childKinds = 'serviceaccounts,configmaps,secrets,services,deployments,horizontalpodautoscalers,poddisruptionbudgets,ingresses,networkpolicies,jobs,resourcequotas,limitranges';
+const childKinds =
+  'serviceaccounts,configmaps,secrets,services,deployments,horizontalpodautoscalers,poddisruptionbudgets,ingresses,networkpolicies,jobs,resourcequotas,limitranges';
 
 async function apply(yaml: string): Promise<void> {
   await kubectl(['-n', namespace.name, 'apply', '--server-side', '-f', '-'], { input: yaml });
@@ -17,7 +18,16 @@ async function json<T = Record<string, any>>(...args: string[]): Promise<T> {
 }
 /** kind/name of every object the operator manages in the namespace, sorted. */
 async function managedObjects(instance: string): Promise<string[]> {
-  const out = await kubectl(['-n', namespace.name, 'get', childKinds, '-l', 'app.kubernetes.io/managed-by=petstore-operator', '-o', 'name']);
+  const out = await kubectl([
+    '-n',
+    namespace.name,
+    'get',
+    childKinds,
+    '-l',
+    'app.kubernetes.io/managed-by=petstore-operator',
+    '-o',
+    'name',
+  ]);
   const shared = ['resourcequota/petstore-quota', 'limitrange/petstore-limits'];
   return out
     .split('\n')
@@ -28,7 +38,9 @@ async function managedObjects(instance: string): Promise<string[]> {
 async function resourceVersions(instance: string): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
   for (const name of await managedObjects(instance)) {
-    versions[name] = (await kubectl(['-n', namespace.name, 'get', name, '-o', 'jsonpath={.metadata.resourceVersion}'])).trim();
+    versions[name] = (
+      await kubectl(['-n', namespace.name, 'get', name, '-o', 'jsonpath={.metadata.resourceVersion}'])
+    ).trim();
   }
   return versions;
 }
@@ -90,14 +102,19 @@ describe('a SQLite PetStore', () => {
     ]);
     const deployment = await json('deployment/dev');
     expect(deployment.status.readyReplicas).toBe(1);
-    expect(deployment.spec.template.spec.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(deployment.spec.template.spec.containers[0].securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 
   it('shows READY, REPLICAS, DATABASE and URL in kubectl get', async () => {
     const table = await kubectl(['-n', namespace.name, 'get', 'petstores']);
     expect(table.split('\n')[0]).toMatch(/^NAME\s+READY\s+REPLICAS\s+DATABASE\s+URL\s+AGE$/);
     expect(table).toMatch(new RegExp(`dev\\s+True\\s+1/1\\s+sqlite\\s+http://dev\\.${namespace.name}\\.svc/api/v1`));
-    expect(await kubectl(['-n', namespace.name, 'get', 'ps', 'dev', '-o', 'name'])).toContain('petstore.petstore.example.com/dev');
+    expect(await kubectl(['-n', namespace.name, 'get', 'ps', 'dev', '-o', 'name'])).toContain(
+      'petstore.petstore.example.com/dev',
+    );
   });
 
   it('writes nothing on a second pass: no resourceVersion changes, no write request', async () => {
@@ -109,9 +126,20 @@ describe('a SQLite PetStore', () => {
   });
 
   it('propagates a spec edit to the ConfigMap and rolls the pods', async () => {
-    const checksum = async () => (await json('deployment/dev')).spec.template.metadata.annotations['petstore.example.com/config-checksum'] as string;
+    const checksum = async () =>
+      (await json('deployment/dev')).spec.template.metadata.annotations[
+        'petstore.example.com/config-checksum'
+      ] as string;
     const before = await checksum();
-    await kubectl(['-n', namespace.name, 'patch', 'petstore/dev', '--type=merge', '-p', '{"spec":{"config":{"logLevel":"warn"}}}']);
+    await kubectl([
+      '-n',
+      namespace.name,
+      'patch',
+      'petstore/dev',
+      '--type=merge',
+      '-p',
+      '{"spec":{"config":{"logLevel":"warn"}}}',
+    ]);
     await waitFor(async () => (await json('configmap/dev-config')).data.LOG_LEVEL === 'warn', 30_000, 'LOG_LEVEL=warn');
     await waitFor(async () => (await checksum()) !== before, 30_000, 'a new config checksum on the pod template');
     await waitReady('dev');
@@ -120,12 +148,30 @@ describe('a SQLite PetStore', () => {
   it('restores a child deleted by hand', async () => {
     const uid = (await json('service/dev')).metadata.uid as string;
     await kubectl(['-n', namespace.name, 'delete', 'service/dev']);
-    await waitFor(async () => (await json('service/dev').catch(() => undefined))?.metadata.uid !== uid && (await json('service/dev')).metadata.uid, 30_000, 'the Service back');
+    await waitFor(
+      async () =>
+        (await json('service/dev').catch(() => undefined))?.metadata.uid !== uid &&
+        (await json('service/dev')).metadata.uid,
+      30_000,
+      'the Service back',
+    );
   });
 
   it('restores a child edited by hand', async () => {
-    await kubectl(['-n', namespace.name, 'patch', 'deployment/dev', '--type=json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"evil:latest"}]']);
-    await waitFor(async () => (await json('deployment/dev')).spec.template.spec.containers[0].image !== 'evil:latest', 30_000, 'the image restored');
+    await kubectl([
+      '-n',
+      namespace.name,
+      'patch',
+      'deployment/dev',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"evil:latest"}]',
+    ]);
+    await waitFor(
+      async () => (await json('deployment/dev')).spec.template.spec.containers[0].image !== 'evil:latest',
+      30_000,
+      'the image restored',
+    );
   });
 });
 
@@ -138,13 +184,23 @@ metadata: { name: waiting }
 spec: { database: { engine: external, external: { secretName: not-there-yet } } }
 `);
     await waitFor(
-      async () => (await json('petstore/waiting')).status?.conditions?.find((c: any) => c.type === 'Ready')?.reason === 'SecretNotFound',
+      async () =>
+        (await json('petstore/waiting')).status?.conditions?.find((c: any) => c.type === 'Ready')?.reason ===
+        'SecretNotFound',
       30_000,
       'Ready=False SecretNotFound',
     );
     const ready = (await json('petstore/waiting')).status.conditions.find((c: any) => c.type === 'Ready');
     expect(ready.message).toContain(`Secret ${namespace.name}/not-there-yet does not exist`);
-    await kubectl(['-n', namespace.name, 'create', 'secret', 'generic', 'not-there-yet', '--from-literal=DATABASE_URL=postgres://u:p@db:5432/x']);
+    await kubectl([
+      '-n',
+      namespace.name,
+      'create',
+      'secret',
+      'generic',
+      'not-there-yet',
+      '--from-literal=DATABASE_URL=postgres://u:p@db:5432/x',
+    ]);
     await waitReady('waiting');
   });
 
@@ -153,11 +209,18 @@ spec: { database: { engine: external, external: { secretName: not-there-yet } } 
     await waitReady('shop');
     const objects = await managedObjects('shop');
     expect(objects).toEqual(
-      expect.arrayContaining(['horizontalpodautoscaler.autoscaling/shop', 'poddisruptionbudget.policy/shop', 'ingress.networking.k8s.io/shop', 'secret/shop-db-credentials']),
+      expect.arrayContaining([
+        'horizontalpodautoscaler.autoscaling/shop',
+        'poddisruptionbudget.policy/shop',
+        'ingress.networking.k8s.io/shop',
+        'secret/shop-db-credentials',
+      ]),
     );
     expect(objects.some((name) => name.startsWith('job.batch/shop-migrate-'))).toBe(true);
     const deployment = await json('deployment/shop', '--show-managed-fields');
-    const owned = JSON.stringify(deployment.metadata.managedFields.filter((f: any) => f.manager === 'petstore-operator' && !f.subresource));
+    const owned = JSON.stringify(
+      deployment.metadata.managedFields.filter((f: any) => f.manager === 'petstore-operator' && !f.subresource),
+    );
     expect(owned).not.toContain('f:replicas');
     const secret = await json('secret/shop-db-credentials');
     expect(Buffer.from(secret.data.DB_PASSWORD, 'base64').toString()).toBe('s3cret-value');
@@ -167,9 +230,26 @@ spec: { database: { engine: external, external: { secretName: not-there-yet } } 
   });
 
   it('deletes the Ingress when ingress is turned off, and the HPA when autoscaling is', async () => {
-    await kubectl(['-n', namespace.name, 'patch', 'petstore/shop', '--type=json', '-p', '[{"op":"remove","path":"/spec/ingress"},{"op":"remove","path":"/spec/autoscaling"},{"op":"add","path":"/spec/replicas","value":3}]']);
-    await waitFor(async () => !(await managedObjects('shop')).some((n) => n.startsWith('ingress') || n.startsWith('horizontalpodautoscaler')), 30_000, 'Ingress and HPA gone');
-    await waitFor(async () => (await json('deployment/shop')).spec.replicas === 3, 30_000, 'the Deployment at 3 replicas');
+    await kubectl([
+      '-n',
+      namespace.name,
+      'patch',
+      'petstore/shop',
+      '--type=json',
+      '-p',
+      '[{"op":"remove","path":"/spec/ingress"},{"op":"remove","path":"/spec/autoscaling"},{"op":"add","path":"/spec/replicas","value":3}]',
+    ]);
+    await waitFor(
+      async () =>
+        !(await managedObjects('shop')).some((n) => n.startsWith('ingress') || n.startsWith('horizontalpodautoscaler')),
+      30_000,
+      'Ingress and HPA gone',
+    );
+    await waitFor(
+      async () => (await json('deployment/shop')).spec.replicas === 3,
+      30_000,
+      'the Deployment at 3 replicas',
+    );
   });
 
   it('scales with kubectl scale through the scale subresource', async () => {
@@ -179,21 +259,43 @@ spec: { database: { engine: external, external: { secretName: not-there-yet } } 
   });
 
   it('reports what the API server refuses in a child as Stalled, naming the problem', async () => {
-    await kubectl(['-n', namespace.name, 'patch', 'petstore/shop', '--type=merge', '-p', '{"spec":{"resources":{"requests":{"cpu":"2"},"limits":{"cpu":"1"}}}}']);
+    await kubectl([
+      '-n',
+      namespace.name,
+      'patch',
+      'petstore/shop',
+      '--type=merge',
+      '-p',
+      '{"spec":{"resources":{"requests":{"cpu":"2"},"limits":{"cpu":"1"}}}}',
+    ]);
     await waitFor(
-      async () => (await json('petstore/shop')).status?.conditions?.find((c: any) => c.type === 'Stalled')?.status === 'True',
+      async () =>
+        (await json('petstore/shop')).status?.conditions?.find((c: any) => c.type === 'Stalled')?.status === 'True',
       30_000,
       'Stalled=True',
     );
     const ready = (await json('petstore/shop')).status.conditions.find((c: any) => c.type === 'Ready');
     expect(ready).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
     expect(ready.message).toMatch(/cpu/i);
-    await kubectl(['-n', namespace.name, 'patch', 'petstore/shop', '--type=json', '-p', '[{"op":"remove","path":"/spec/resources/requests/cpu"},{"op":"remove","path":"/spec/resources/limits/cpu"}]']);
+    await kubectl([
+      '-n',
+      namespace.name,
+      'patch',
+      'petstore/shop',
+      '--type=json',
+      '-p',
+      '[{"op":"remove","path":"/spec/resources/requests/cpu"},{"op":"remove","path":"/spec/resources/limits/cpu"}]',
+    ]);
     await waitReady('shop');
   });
 
   it('removes every child when the PetStore is deleted', async () => {
     await kubectl(['-n', namespace.name, 'delete', 'petstore/shop', '--wait=true', '--timeout=60s']);
-    await waitFor(async () => (await managedObjects('shop')).every((n) => n.startsWith('resourcequota') || n.startsWith('limitrange')), 60_000, 'every child of shop gone');
+    await waitFor(
+      async () =>
+        (await managedObjects('shop')).every((n) => n.startsWith('resourcequota') || n.startsWith('limitrange')),
+      60_000,
+      'every child of shop gone',
+    );
   });
 });

@@ -32,7 +32,10 @@ describe('resolveSpec', () => {
   });
 
   it('turns Multi-AZ on in production unless the spec says otherwise', () => {
-    const production = resolveSpec(petStore({ config: { environment: 'production' }, database: { engine: 'rds' } }), builtinDefaults);
+    const production = resolveSpec(
+      petStore({ config: { environment: 'production' }, database: { engine: 'rds' } }),
+      builtinDefaults,
+    );
     expect(production.database.rds.multiAZ).toBe(true);
     const optedOut = resolveSpec(
       petStore({ config: { environment: 'production' }, database: { engine: 'rds', rds: { multiAZ: false } } }),
@@ -47,7 +50,10 @@ describe('resolveSpec', () => {
   });
 
   it('sizes the peak by the autoscaler’s maximum when autoscaling is on', () => {
-    const spec = resolveSpec(petStore({ database: { engine: 'rds' }, autoscaling: { maxReplicas: 7 } }), builtinDefaults);
+    const spec = resolveSpec(
+      petStore({ database: { engine: 'rds' }, autoscaling: { maxReplicas: 7 } }),
+      builtinDefaults,
+    );
     expect(maxReplicas(spec)).toBe(7);
   });
 });

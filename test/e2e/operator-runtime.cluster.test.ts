@@ -10,7 +10,10 @@ const names = Array.from({ length: count }, (_, i) => `store-${String(i).padStar
 const running: OperatorProcess[] = [];
 
 async function start(args: string[] = [], label?: string): Promise<OperatorProcess> {
-  const operator = await startOperator({ args: [`--namespaces=${namespace.name}`, ...args], ...(label ? { label } : {}) });
+  const operator = await startOperator({
+    args: [`--namespaces=${namespace.name}`, ...args],
+    ...(label ? { label } : {}),
+  });
   running.push(operator);
   return operator;
 }
@@ -19,7 +22,10 @@ async function getJson(...args: string[]): Promise<any> {
 }
 function petStores(logLevel: string): string {
   return names
-    .map((name) => `apiVersion: petstore.example.com/v1alpha1\nkind: PetStore\nmetadata: { name: ${name} }\nspec: { config: { logLevel: ${logLevel} } }\n`)
+    .map(
+      (name) =>
+        `apiVersion: petstore.example.com/v1alpha1\nkind: PetStore\nmetadata: { name: ${name} }\nspec: { config: { logLevel: ${logLevel} } }\n`,
+    )
     .join('---\n');
 }
 /** Names of PetStores that are Ready for their current generation. */
@@ -45,7 +51,8 @@ describe('the operator process', () => {
       await sleep(200 + Math.random() * 2500);
       await operator.kill();
       // Halfway, change every spec, so the later kills land in the middle of updates as well as creations.
-      if (round === 5) await kubectl(['-n', namespace.name, 'apply', '--server-side', '-f', '-'], { input: petStores('warn') });
+      if (round === 5)
+        await kubectl(['-n', namespace.name, 'apply', '--server-side', '-f', '-'], { input: petStores('warn') });
     }
     const survivor = await start([], 'operator log (after the kills)');
     await waitFor(async () => (await readyStores()).length === count, 240_000, `all ${count} PetStores Ready`, 2000);
@@ -59,7 +66,10 @@ describe('the operator process', () => {
       perStore.set(owner!, [...(perStore.get(owner!) ?? []), child.kind].sort());
     }
     for (const name of names) {
-      expect([name, perStore.get(name)]).toEqual([name, ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Secret', 'Service', 'ServiceAccount']]);
+      expect([name, perStore.get(name)]).toEqual([
+        name,
+        ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Secret', 'Service', 'ServiceAccount'],
+      ]);
     }
     const configs = await getJson('configmaps', '-l', 'app.kubernetes.io/managed-by=petstore-operator');
     expect(configs.items.every((cm: any) => cm.data.LOG_LEVEL === 'warn')).toBe(true);
@@ -75,31 +85,67 @@ describe('the operator process', () => {
     const reconcilesBefore = await operator.metric('controller_runtime_reconcile_total');
     await sleep(60_000);
     expect(await writeRequests(operator)).toBe(before);
-    process.stdout.write(`[steady state] 60 s: ${await writeRequests(operator) - before} writes, ${(await operator.metric('controller_runtime_reconcile_total')) - reconcilesBefore} reconciles\n`);
+    process.stdout.write(
+      `[steady state] 60 s: ${(await writeRequests(operator)) - before} writes, ${(await operator.metric('controller_runtime_reconcile_total')) - reconcilesBefore} reconciles\n`,
+    );
     await operator.stop();
   }, 120_000);
 
   it('lets only the leader write, and hands over within the lease bound when the leader is killed', async () => {
-    const leaseArgs = ['--leader-elect=true', `--leader-election-namespace=${namespace.name}`, '--leader-election-id=petstore-operator-test'];
+    const leaseArgs = [
+      '--leader-elect=true',
+      `--leader-election-namespace=${namespace.name}`,
+      '--leader-election-id=petstore-operator-test',
+    ];
     const first = await start(leaseArgs, 'first replica log');
     const second = await start(leaseArgs, 'second replica log');
     const leading = async (o: OperatorProcess) => (await o.metric('leader_election_master_status')) === 1;
-    const leader = (await waitFor(async () => ((await leading(first)) ? first : (await leading(second)) ? second : undefined), 60_000, 'a leader'))!;
+    const leader = (await waitFor(
+      async () => ((await leading(first)) ? first : (await leading(second)) ? second : undefined),
+      60_000,
+      'a leader',
+    ))!;
     const follower = leader === first ? second : first;
     expect(await leading(follower)).toBe(false);
 
-    await kubectl(['-n', namespace.name, 'patch', `petstore/${names[0]}`, '--type=merge', '-p', '{"spec":{"config":{"logLevel":"error"}}}']);
-    await waitFor(async () => (await getJson(`configmap/${names[0]}-config`)).data.LOG_LEVEL === 'error', 30_000, 'the leader to reconcile');
+    await kubectl([
+      '-n',
+      namespace.name,
+      'patch',
+      `petstore/${names[0]}`,
+      '--type=merge',
+      '-p',
+      '{"spec":{"config":{"logLevel":"error"}}}',
+    ]);
+    await waitFor(
+      async () => (await getJson(`configmap/${names[0]}-config`)).data.LOG_LEVEL === 'error',
+      30_000,
+      'the leader to reconcile',
+    );
     expect(await writeRequests(follower)).toBe(0);
 
     await leader.kill();
     const killedAt = Date.now();
     await waitFor(() => leading(follower), 30_000, 'the follower to take over', 250);
     const handover = (Date.now() - killedAt) / 1000;
-    process.stdout.write(`[leader election] handover after SIGKILL: ${handover.toFixed(1)} s (lease 15 s, retry 2 s)\n`);
+    process.stdout.write(
+      `[leader election] handover after SIGKILL: ${handover.toFixed(1)} s (lease 15 s, retry 2 s)\n`,
+    );
     expect(handover).toBeLessThan(15 + 2 + 3);
 
-    await kubectl(['-n', namespace.name, 'patch', `petstore/${names[1]}`, '--type=merge', '-p', '{"spec":{"config":{"logLevel":"error"}}}']);
-    await waitFor(async () => (await getJson(`configmap/${names[1]}-config`)).data.LOG_LEVEL === 'error', 30_000, 'the new leader to reconcile');
+    await kubectl([
+      '-n',
+      namespace.name,
+      'patch',
+      `petstore/${names[1]}`,
+      '--type=merge',
+      '-p',
+      '{"spec":{"config":{"logLevel":"error"}}}',
+    ]);
+    await waitFor(
+      async () => (await getJson(`configmap/${names[1]}-config`)).data.LOG_LEVEL === 'error',
+      30_000,
+      'the new leader to reconcile',
+    );
   }, 120_000);
 });

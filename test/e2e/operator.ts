@@ -64,7 +64,8 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Oper
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const metricsUrl = (await waitFor<string | undefined>(
     () => {
-      if (child.exitCode !== null) throw new Error(`the operator exited with ${child.exitCode}: ${readFileSync(logPath, 'utf8').slice(-2000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`the operator exited with ${child.exitCode}: ${readFileSync(logPath, 'utf8').slice(-2000)}`);
       const line = readFileSync(logPath, 'utf8')
         .split('\n')
         .find((l) => l.includes('"serving /metrics"'));
@@ -111,6 +112,7 @@ export async function startOperator(options: OperatorOptions = {}): Promise<Oper
 /** Requests the operator made that change something (rest_client_requests_total for POST, PUT, PATCH, DELETE). */
 export async function writeRequests(operator: OperatorProcess): Promise<number> {
   let sum = 0;
-  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) sum += await operator.metric('rest_client_requests_total', { method });
+  for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'])
+    sum += await operator.metric('rest_client_requests_total', { method });
   return sum;
 }

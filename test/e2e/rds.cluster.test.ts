@@ -18,7 +18,8 @@ const clients = () => {
   };
   return { rds: new RDSClient(config), secrets: new SecretsManagerClient(config) };
 };
-const getJson = async (...args: string[]): Promise<any> => JSON.parse(await kubectl(['-n', namespace.name, 'get', '-o', 'json', ...args]));
+const getJson = async (...args: string[]): Promise<any> =>
+  JSON.parse(await kubectl(['-n', namespace.name, 'get', '-o', 'json', ...args]));
 const secretValue = (secret: any, key: string) => Buffer.from(secret.data[key], 'base64').toString('utf8');
 
 beforeAll(async () => {
@@ -52,13 +53,28 @@ spec:
     });
     await kubectl(['-n', namespace.name, 'wait', '--for=condition=Ready', 'petstore/shop', '--timeout=120s']);
     const status = (await getJson('petstore/shop')).status;
-    expect(status.conditions.find((c: any) => c.type === 'DatabaseReady')).toMatchObject({ status: 'True', reason: 'Available' });
-    const { DBInstances } = await clients().rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: status.database.instanceIdentifier }));
+    expect(status.conditions.find((c: any) => c.type === 'DatabaseReady')).toMatchObject({
+      status: 'True',
+      reason: 'Available',
+    });
+    const { DBInstances } = await clients().rds.send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: status.database.instanceIdentifier }),
+    );
     expect(DBInstances).toHaveLength(1);
     const instance = DBInstances![0]!;
-    expect(instance).toMatchObject({ DBInstanceClass: 'db.t4g.small', StorageEncrypted: true, AllocatedStorage: 20, BackupRetentionPeriod: 7 });
+    expect(instance).toMatchObject({
+      DBInstanceClass: 'db.t4g.small',
+      StorageEncrypted: true,
+      AllocatedStorage: 20,
+      BackupRetentionPeriod: 7,
+    });
     const tags = Object.fromEntries((instance.TagList ?? []).map((t) => [t.Key, t.Value]));
-    expect(tags).toMatchObject({ Application: 'pet-store', Owner: 'pets-team', 'Cost-Center': 'cc-1234', 'managed-by': 'petstore-operator' });
+    expect(tags).toMatchObject({
+      Application: 'pet-store',
+      Owner: 'pets-team',
+      'Cost-Center': 'cc-1234',
+      'managed-by': 'petstore-operator',
+    });
 
     const secret = await getJson('secret/shop-db-credentials');
     const url = new URL(secretValue(secret, 'DATABASE_URL'));
@@ -70,13 +86,26 @@ spec:
 
   it('follows a rotated master password into the Secret and rolls the pods', async () => {
     const status = (await getJson('petstore/shop')).status;
-    const { DBInstances } = await clients().rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: status.database.instanceIdentifier }));
+    const { DBInstances } = await clients().rds.send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier: status.database.instanceIdentifier }),
+    );
     const secretArn = DBInstances![0]!.MasterUserSecret!.SecretArn!;
-    const checksum = async () => (await getJson('deployment/shop')).spec.template.metadata.annotations['petstore.example.com/config-checksum'];
+    const checksum = async () =>
+      (await getJson('deployment/shop')).spec.template.metadata.annotations['petstore.example.com/config-checksum'];
     const before = await checksum();
     // What RDS does when it rotates: a new password in the managed secret (moto's rotation leaves the value as is).
-    await clients().secrets.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify({ username: 'petstore', password: 'rotated-Pa55word' }) }));
-    await waitFor(async () => secretValue(await getJson('secret/shop-db-credentials'), 'DB_PASSWORD') === 'rotated-Pa55word', 60_000, 'the rotated password in the Secret', 1000);
+    await clients().secrets.send(
+      new PutSecretValueCommand({
+        SecretId: secretArn,
+        SecretString: JSON.stringify({ username: 'petstore', password: 'rotated-Pa55word' }),
+      }),
+    );
+    await waitFor(
+      async () => secretValue(await getJson('secret/shop-db-credentials'), 'DB_PASSWORD') === 'rotated-Pa55word',
+      60_000,
+      'the rotated password in the Secret',
+      1000,
+    );
     await waitFor(async () => (await checksum()) !== before, 30_000, 'a new pod template checksum');
     await kubectl(['-n', namespace.name, 'wait', '--for=condition=Ready', 'petstore/shop', '--timeout=60s']);
     expect(await kubectl(['-n', namespace.name, 'get', 'events'])).not.toContain('rotated-Pa55word');
@@ -86,8 +115,12 @@ spec:
     const petStore = await getJson('petstore/shop');
     const identifier = petStore.status.database.instanceIdentifier as string;
     await kubectl(['-n', namespace.name, 'delete', 'petstore/shop', '--timeout=120s']);
-    const { DBSnapshots } = await clients().rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: identifier, SnapshotType: 'manual' }));
+    const { DBSnapshots } = await clients().rds.send(
+      new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: identifier, SnapshotType: 'manual' }),
+    );
     expect(DBSnapshots?.map((s) => s.DBSnapshotIdentifier)).toEqual([expect.stringMatching(/-final$/)]);
-    await expect(clients().rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).rejects.toThrow(/not found/i);
+    await expect(
+      clients().rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier })),
+    ).rejects.toThrow(/not found/i);
   }, 150_000);
 });

@@ -67,7 +67,8 @@ export function buildIngress(petStore: PetStore, spec: ResolvedSpec): V1Ingress 
 
 /** Where users reach the API, as status.url shows it. */
 export function serviceUrl(petStore: PetStore, spec: ResolvedSpec): string {
-  if (spec.ingress) return `${spec.ingress.certificateArn ? 'https' : 'http'}://${spec.ingress.host}${spec.ingress.path}`;
+  if (spec.ingress)
+    return `${spec.ingress.certificateArn ? 'https' : 'http'}://${spec.ingress.host}${spec.ingress.path}`;
   const names = childNames(petStore);
   return `http://${names.service}.${petStore.metadata.namespace}.svc/api/v1`;
 }

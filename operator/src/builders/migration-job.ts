@@ -22,7 +22,11 @@ export function migrationJobName(petStore: PetStore, image: string): string {
  */
 export function buildMigrationJob(petStore: PetStore, spec: ResolvedSpec): V1Job {
   const names = childNames(petStore);
-  const jobLabels = { ...labels(petStore), 'app.kubernetes.io/name': 'petstore-migration', 'app.kubernetes.io/component': 'migration' };
+  const jobLabels = {
+    ...labels(petStore),
+    'app.kubernetes.io/name': 'petstore-migration',
+    'app.kubernetes.io/component': 'migration',
+  };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',

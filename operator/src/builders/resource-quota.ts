@@ -55,7 +55,12 @@ export function buildResourceQuota(namespace: string, members: NamespaceMember[]
   return {
     apiVersion: 'v1',
     kind: 'ResourceQuota',
-    metadata: { name: sharedNames.resourceQuota, namespace, labels: sharedLabels, ownerReferences: sharedOwners(members) },
+    metadata: {
+      name: sharedNames.resourceQuota,
+      namespace,
+      labels: sharedLabels,
+      ownerReferences: sharedOwners(members),
+    },
     spec: {
       hard: {
         pods: String(totals.pods),
@@ -77,7 +82,13 @@ export function buildLimitRange(namespace: string, members: NamespaceMember[]): 
     kind: 'LimitRange',
     metadata: { name: sharedNames.limitRange, namespace, labels: sharedLabels, ownerReferences: sharedOwners(members) },
     spec: {
-      limits: [{ type: 'Container', defaultRequest: { ...defaultResources.requests }, _default: { ...defaultResources.limits } }],
+      limits: [
+        {
+          type: 'Container',
+          defaultRequest: { ...defaultResources.requests },
+          _default: { ...defaultResources.limits },
+        },
+      ],
     },
   };
 }

@@ -53,7 +53,8 @@ export async function ensure(
 ): Promise<EnsureResult> {
   if (!desired) {
     if (!live) return {};
-    const ours = owner === undefined || live.metadata?.ownerReferences?.some((ref) => ref.uid === controllerReference(owner).uid);
+    const ours =
+      owner === undefined || live.metadata?.ownerReferences?.some((ref) => ref.uid === controllerReference(owner).uid);
     if (!ours) return { object: live };
     await ctx.client.delete({ kind, namespace: live.metadata?.namespace ?? '', name });
     return { changed: 'deleted' };

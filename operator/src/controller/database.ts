@@ -26,7 +26,11 @@ export interface ResolvedDatabase {
 }
 
 /** A database engine's provisioning: sqlite and external are built in; rds plugs in here. */
-export type DatabaseResolver = (petStore: PetStore, spec: ResolvedSpec, ctx: ReconcileContext) => Promise<ResolvedDatabase>;
+export type DatabaseResolver = (
+  petStore: PetStore,
+  spec: ResolvedSpec,
+  ctx: ReconcileContext,
+) => Promise<ResolvedDatabase>;
 
 /**
  * An engine that owns something outside the cluster (rds) and must clean it up before the PetStore goes. The
@@ -35,7 +39,11 @@ export type DatabaseResolver = (petStore: PetStore, spec: ResolvedSpec, ctx: Rec
 export interface ExternalDatabase {
   resolve: DatabaseResolver;
   /** One step of deletion; done=false means call again after requeueAfterMs (or on error, with backoff). */
-  finalize(petStore: PetStore, spec: ResolvedSpec, ctx: ReconcileContext): Promise<{ done: boolean; state: DatabaseState }>;
+  finalize(
+    petStore: PetStore,
+    spec: ResolvedSpec,
+    ctx: ReconcileContext,
+  ): Promise<{ done: boolean; state: DatabaseState }>;
 }
 
 export const databaseFinalizer = 'petstore.example.com/database';
@@ -73,7 +81,8 @@ export const resolveExternal: DatabaseResolver = async (petStore, spec, ctx) => 
   });
   if (!secret) throw new DependencyMissingError('SecretNotFound', `${where} does not exist`);
   const encoded = secret.data?.[external.key];
-  if (encoded === undefined) throw new DependencyMissingError('SecretKeyNotFound', `${where} has no key ${external.key}`);
+  if (encoded === undefined)
+    throw new DependencyMissingError('SecretKeyNotFound', `${where} has no key ${external.key}`);
   let connection: DatabaseConnection;
   try {
     connection = postgresConnection(Buffer.from(encoded, 'base64').toString('utf8'));
@@ -82,7 +91,12 @@ export const resolveExternal: DatabaseResolver = async (petStore, spec, ctx) => 
   }
   const endpoint = connection.postgres ? `${connection.postgres.host}:${connection.postgres.port}` : undefined;
   return {
-    state: { ready: true, reason: 'Available', message: `external PostgreSQL from ${where}`, ...(endpoint ? { endpoint } : {}) },
+    state: {
+      ready: true,
+      reason: 'Available',
+      message: `external PostgreSQL from ${where}`,
+      ...(endpoint ? { endpoint } : {}),
+    },
     connection,
   };
 };

@@ -41,11 +41,26 @@ const secretOf = (inputs: BuildInputs): V1Secret => buildSecret(inputs.petStore,
  * the Deployment after what it mounts. Adding a child = one builder, one entry here, and RBAC verbs (a test checks).
  */
 export const dependents: readonly Dependent[] = [
-  { kind: kinds.ServiceAccount, stage: 'prerequisite', name: (p) => childNames(p).serviceAccount, desired: (i) => buildServiceAccount(i.petStore, i.spec) },
+  {
+    kind: kinds.ServiceAccount,
+    stage: 'prerequisite',
+    name: (p) => childNames(p).serviceAccount,
+    desired: (i) => buildServiceAccount(i.petStore, i.spec),
+  },
   { kind: kinds.ConfigMap, stage: 'prerequisite', name: (p) => childNames(p).configMap, desired: configMapOf },
   { kind: kinds.Secret, stage: 'prerequisite', name: (p) => childNames(p).secret, desired: secretOf },
-  { kind: kinds.NetworkPolicy, stage: 'prerequisite', name: (p) => childNames(p).networkPolicy, desired: (i) => buildNetworkPolicy(i.petStore, i.spec) },
-  { kind: kinds.Service, stage: 'prerequisite', name: (p) => childNames(p).service, desired: (i) => buildService(i.petStore) },
+  {
+    kind: kinds.NetworkPolicy,
+    stage: 'prerequisite',
+    name: (p) => childNames(p).networkPolicy,
+    desired: (i) => buildNetworkPolicy(i.petStore, i.spec),
+  },
+  {
+    kind: kinds.Service,
+    stage: 'prerequisite',
+    name: (p) => childNames(p).service,
+    desired: (i) => buildService(i.petStore),
+  },
   {
     kind: kinds.Deployment,
     stage: 'workload',
@@ -53,7 +68,11 @@ export const dependents: readonly Dependent[] = [
     desired: (i) =>
       i.deployImage === undefined
         ? undefined
-        : buildDeployment(i.petStore, { ...i.spec, image: i.deployImage }, { configChecksum: configChecksum(configMapOf(i), secretOf(i)) }),
+        : buildDeployment(
+            i.petStore,
+            { ...i.spec, image: i.deployImage },
+            { configChecksum: configChecksum(configMapOf(i), secretOf(i)) },
+          ),
   },
   {
     kind: kinds.HorizontalPodAutoscaler,
@@ -67,5 +86,10 @@ export const dependents: readonly Dependent[] = [
     name: (p) => childNames(p).podDisruptionBudget,
     desired: (i) => buildPodDisruptionBudget(i.petStore, i.spec),
   },
-  { kind: kinds.Ingress, stage: 'workload', name: (p) => childNames(p).ingress, desired: (i) => buildIngress(i.petStore, i.spec) },
+  {
+    kind: kinds.Ingress,
+    stage: 'workload',
+    name: (p) => childNames(p).ingress,
+    desired: (i) => buildIngress(i.petStore, i.spec),
+  },
 ];

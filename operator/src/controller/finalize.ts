@@ -1,10 +1,19 @@
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
 import { kinds } from '../k8s/kinds.ts';
 import type { ReconcileContext } from './context.ts';
-import { databaseFinalizer, releaseFinalizerAnnotation, type DatabaseState, type ExternalDatabase } from './database.ts';
+import {
+  databaseFinalizer,
+  releaseFinalizerAnnotation,
+  type DatabaseState,
+  type ExternalDatabase,
+} from './database.ts';
 import type { ResolvedSpec } from './resolved-spec.ts';
 
-const ref = (petStore: PetStore) => ({ kind: kinds.PetStore, namespace: petStore.metadata.namespace, name: petStore.metadata.name });
+const ref = (petStore: PetStore) => ({
+  kind: kinds.PetStore,
+  namespace: petStore.metadata.namespace,
+  name: petStore.metadata.name,
+});
 
 /** Adds the database finalizer before anything outside the cluster is created for this PetStore. */
 export async function ensureFinalizer(petStore: PetStore, ctx: ReconcileContext): Promise<void> {
@@ -29,7 +38,10 @@ export async function finalize(
   const step = released || !engine ? { done: true } : await engine.finalize(petStore, spec, ctx);
   if (!step.done) return step;
   if (released) {
-    ctx.log.warn({ petStore: ref(petStore).name, namespace: petStore.metadata.namespace }, 'finalizer released by annotation; database left as is');
+    ctx.log.warn(
+      { petStore: ref(petStore).name, namespace: petStore.metadata.namespace },
+      'finalizer released by annotation; database left as is',
+    );
   }
   await ctx.client.patchMetadata(ref(petStore), { finalizers: finalizers.filter((f) => f !== databaseFinalizer) });
   return step;

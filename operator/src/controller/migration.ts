@@ -32,9 +32,14 @@ export async function migrate(petStore: PetStore, spec: ResolvedSpec, ctx: Recon
   const live = ctx.cache.get<V1Deployment>(kinds.Deployment, namespace, childNames(petStore).deployment);
   const currentImage = live?.spec?.template.spec?.containers[0]?.image;
   const job = jobs.find((candidate) => candidate.metadata?.name === name);
-  const finished = job?.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  const finished = job?.status?.conditions?.find(
+    (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  );
   if (finished?.type === 'Complete') {
-    await deleteJobs(jobs.filter((other) => other !== job), ctx);
+    await deleteJobs(
+      jobs.filter((other) => other !== job),
+      ctx,
+    );
     return { state: 'Succeeded', message: `migrated for ${spec.image}`, deployImage: spec.image };
   }
   if (finished?.type === 'Failed') {
@@ -56,6 +61,10 @@ function ownedBy(job: V1Job, petStore: PetStore): boolean {
 /** Finished Jobs of earlier images go once the current one succeeded (their pods with them). */
 async function deleteJobs(jobs: V1Job[], ctx: ReconcileContext): Promise<void> {
   for (const job of jobs) {
-    await ctx.client.delete({ kind: kinds.Job, namespace: job.metadata?.namespace ?? '', name: job.metadata?.name ?? '' });
+    await ctx.client.delete({
+      kind: kinds.Job,
+      namespace: job.metadata?.namespace ?? '',
+      name: job.metadata?.name ?? '',
+    });
   }
 }

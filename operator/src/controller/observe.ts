@@ -40,13 +40,34 @@ interface Verdict {
 function verdict(observation: Observation): Verdict {
   const { problem, database, deployment, migration } = observation;
   if (problem?.kind === 'permanent') {
-    return { ready: false, reason: problem.reason, message: problem.message, progressing: false, degraded: true, stalled: true };
+    return {
+      ready: false,
+      reason: problem.reason,
+      message: problem.message,
+      progressing: false,
+      degraded: true,
+      stalled: true,
+    };
   }
   if (problem) {
-    return { ready: false, reason: problem.reason, message: problem.message, progressing: true, degraded: true, stalled: false };
+    return {
+      ready: false,
+      reason: problem.reason,
+      message: problem.message,
+      progressing: true,
+      degraded: true,
+      stalled: false,
+    };
   }
   if (database?.stalled) {
-    return { ready: false, reason: `Database${database.reason}`, message: database.message, progressing: false, degraded: true, stalled: true };
+    return {
+      ready: false,
+      reason: `Database${database.reason}`,
+      message: database.message,
+      progressing: false,
+      degraded: true,
+      stalled: true,
+    };
   }
   if (database && !database.ready) {
     return {
@@ -59,23 +80,62 @@ function verdict(observation: Observation): Verdict {
     };
   }
   if (migration?.state === 'Failed') {
-    return { ready: false, reason: 'MigrationFailed', message: migration.message, progressing: false, degraded: true, stalled: true };
+    return {
+      ready: false,
+      reason: 'MigrationFailed',
+      message: migration.message,
+      progressing: false,
+      degraded: true,
+      stalled: true,
+    };
   }
   if (migration?.state === 'Running') {
-    return { ready: false, reason: 'MigrationRunning', message: migration.message, progressing: true, degraded: false, stalled: false };
+    return {
+      ready: false,
+      reason: 'MigrationRunning',
+      message: migration.message,
+      progressing: true,
+      degraded: false,
+      stalled: false,
+    };
   }
   const rollout = rolloutState(deployment);
   if (rollout.failed) {
-    return { ready: false, reason: 'ProgressDeadlineExceeded', message: rollout.message, progressing: false, degraded: true, stalled: true };
+    return {
+      ready: false,
+      reason: 'ProgressDeadlineExceeded',
+      message: rollout.message,
+      progressing: false,
+      degraded: true,
+      stalled: true,
+    };
   }
   if (!rollout.complete) {
-    return { ready: false, reason: 'RollingOut', message: rollout.message, progressing: true, degraded: false, stalled: false };
+    return {
+      ready: false,
+      reason: 'RollingOut',
+      message: rollout.message,
+      progressing: true,
+      degraded: false,
+      stalled: false,
+    };
   }
-  return { ready: true, reason: 'Available', message: rollout.message, progressing: false, degraded: false, stalled: false };
+  return {
+    ready: true,
+    reason: 'Available',
+    message: rollout.message,
+    progressing: false,
+    degraded: false,
+    stalled: false,
+  };
 }
 
 /** The same test `kubectl rollout status` makes, plus the Deployment's own progress deadline. */
-export function rolloutState(deployment: V1Deployment | undefined): { complete: boolean; failed: boolean; message: string } {
+export function rolloutState(deployment: V1Deployment | undefined): {
+  complete: boolean;
+  failed: boolean;
+  message: string;
+} {
   if (!deployment) return { complete: false, failed: false, message: 'waiting for the Deployment to be created' };
   const status = deployment.status ?? {};
   const generation = deployment.metadata?.generation ?? 0;
@@ -85,12 +145,18 @@ export function rolloutState(deployment: V1Deployment | undefined): { complete: 
   const total = status.replicas ?? 0;
   const progressing = status.conditions?.find((c) => c.type === 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return { complete: false, failed: true, message: `Deployment exceeded its progress deadline: ${progressing.message ?? ''}`.trim() };
+    return {
+      complete: false,
+      failed: true,
+      message: `Deployment exceeded its progress deadline: ${progressing.message ?? ''}`.trim(),
+    };
   }
-  if ((status.observedGeneration ?? 0) < generation) return { complete: false, failed: false, message: 'waiting for the Deployment controller to observe the new spec' };
+  if ((status.observedGeneration ?? 0) < generation)
+    return { complete: false, failed: false, message: 'waiting for the Deployment controller to observe the new spec' };
   if (updated < desired) return { complete: false, failed: false, message: `${updated} of ${desired} pods updated` };
   if (total > updated) return { complete: false, failed: false, message: `${total - updated} old pods terminating` };
-  if (available < updated) return { complete: false, failed: false, message: `${available} of ${updated} updated pods available` };
+  if (available < updated)
+    return { complete: false, failed: false, message: `${available} of ${updated} updated pods available` };
   return { complete: true, failed: false, message: `${available} of ${desired} pods available` };
 }
 
@@ -114,9 +180,19 @@ export function computeStatus(observation: Observation): PetStoreStatus {
   };
   const conditions: Condition[] = [
     condition(ConditionType.Ready, v.ready, v.reason, v.message),
-    condition(ConditionType.Progressing, v.progressing, v.progressing ? v.reason : v.ready ? 'RolloutComplete' : v.reason, v.message),
+    condition(
+      ConditionType.Progressing,
+      v.progressing,
+      v.progressing ? v.reason : v.ready ? 'RolloutComplete' : v.reason,
+      v.message,
+    ),
     condition(ConditionType.Degraded, v.degraded, v.degraded ? v.reason : 'AsExpected', v.degraded ? v.message : ''),
-    condition(ConditionType.Reconciling, v.progressing, v.progressing ? v.reason : 'Reconciled', v.progressing ? v.message : ''),
+    condition(
+      ConditionType.Reconciling,
+      v.progressing,
+      v.progressing ? v.reason : 'Reconciled',
+      v.progressing ? v.message : '',
+    ),
     condition(ConditionType.Stalled, v.stalled, v.stalled ? v.reason : 'NotStalled', v.stalled ? v.message : ''),
   ];
   if (database) {

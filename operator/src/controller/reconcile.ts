@@ -94,7 +94,10 @@ export function createReconciler(baseCtx: ReconcileContext, externalDatabases: E
               type: 'Normal',
               reason: 'Applied',
               action: 'Apply',
-              note: [changed.length ? `applied ${changed.join(', ')}` : '', outcome.deleted.length ? `deleted ${outcome.deleted.join(', ')}` : '']
+              note: [
+                changed.length ? `applied ${changed.join(', ')}` : '',
+                outcome.deleted.length ? `deleted ${outcome.deleted.join(', ')}` : '',
+              ]
                 .filter(Boolean)
                 .join('; '),
             });
@@ -115,13 +118,20 @@ export function createReconciler(baseCtx: ReconcileContext, externalDatabases: E
       });
       const statusChanged = await writeStatus(petStore, status, ctx);
       if (problem && statusChanged) {
-        await emit(ctx, petStore, { type: 'Warning', reason: problem.reason, action: 'Reconcile', note: problem.message });
+        await emit(ctx, petStore, {
+          type: 'Warning',
+          reason: problem.reason,
+          action: 'Reconcile',
+          note: problem.message,
+        });
       }
       if (failure instanceof DependencyMissingError) return { requeueAfterMs: dependencyRetryMs };
       // AWS refusals (access denied, quota) are fixed outside the PetStore, so look again now and then.
       if (problem?.reason.startsWith('AWS')) return { requeueAfterMs: awsRefusalRetryMs };
-      if (problem?.kind === 'permanent' && !isPermanentError(failure)) throw new PermanentError(problem.message, { cause: failure });
-      if (failure !== undefined) throw failure instanceof Error ? failure : new Error('reconcile failed', { cause: failure });
+      if (problem?.kind === 'permanent' && !isPermanentError(failure))
+        throw new PermanentError(problem.message, { cause: failure });
+      if (failure !== undefined)
+        throw failure instanceof Error ? failure : new Error('reconcile failed', { cause: failure });
       return database?.state.requeueAfterMs !== undefined ? { requeueAfterMs: database.state.requeueAfterMs } : {};
     },
   };
@@ -137,7 +147,11 @@ async function emit(ctx: ReconcileContext, petStore: PetStore, event: EventRecor
 }
 
 /** A PetStore being deleted: its database is cleaned up by policy (status shows each step), then the finalizer goes. */
-async function deletePass(petStore: PetStore, ctx: ReconcileContext, externalDatabases: ExternalDatabases): Promise<ReconcileResult> {
+async function deletePass(
+  petStore: PetStore,
+  ctx: ReconcileContext,
+  externalDatabases: ExternalDatabases,
+): Promise<ReconcileResult> {
   const spec = resolveSpec(petStore, ctx.defaults);
   let state: DatabaseState | undefined;
   let problem: ReconcileProblem | undefined;
@@ -153,7 +167,12 @@ async function deletePass(petStore: PetStore, ctx: ReconcileContext, externalDat
     problem = describe(error);
     const status = computeStatus({ petStore, spec, problem, now: ctx.now() });
     if (await writeStatus(petStore, status, ctx)) {
-      await emit(ctx, petStore, { type: 'Warning', reason: 'DeletionFailed', action: 'Finalize', note: problem.message });
+      await emit(ctx, petStore, {
+        type: 'Warning',
+        reason: 'DeletionFailed',
+        action: 'Finalize',
+        note: problem.message,
+      });
     }
     throw error;
   }
@@ -166,22 +185,39 @@ async function deletePass(petStore: PetStore, ctx: ReconcileContext, externalDat
  * helps) or temporary. Messages name the problem; they never carry secret values (builders never put any in errors).
  */
 function describe(error: unknown): ReconcileProblem {
-  if (error instanceof DependencyMissingError) return { kind: 'temporary', reason: error.reason, message: error.message };
+  if (error instanceof DependencyMissingError)
+    return { kind: 'temporary', reason: error.reason, message: error.message };
   if (isPermanentError(error)) {
     const reason = (error as { reason?: unknown }).reason;
-    return { kind: 'permanent', reason: typeof reason === 'string' ? reason : 'InvalidSpec', message: (error as Error).message };
+    return {
+      kind: 'permanent',
+      reason: typeof reason === 'string' ? reason : 'InvalidSpec',
+      message: (error as Error).message,
+    };
   }
   if (error instanceof ApiException) {
     const body = parseStatus(error.body);
     if (error.code === 422 || error.code === 400) {
-      return { kind: 'permanent', reason: 'InvalidSpec', message: `the API server refused a child: ${body ?? `HTTP ${error.code}`}` };
+      return {
+        kind: 'permanent',
+        reason: 'InvalidSpec',
+        message: `the API server refused a child: ${body ?? `HTTP ${error.code}`}`,
+      };
     }
     if (error.code === 403) {
-      return { kind: 'temporary', reason: 'Forbidden', message: `the operator is not allowed to do this: ${body ?? 'HTTP 403'}` };
+      return {
+        kind: 'temporary',
+        reason: 'Forbidden',
+        message: `the operator is not allowed to do this: ${body ?? 'HTTP 403'}`,
+      };
     }
     return { kind: 'temporary', reason: 'APIError', message: body ?? `HTTP ${error.code}` };
   }
-  return { kind: 'temporary', reason: 'ReconcileError', message: error instanceof Error ? error.message : String(error) };
+  return {
+    kind: 'temporary',
+    reason: 'ReconcileError',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 function parseStatus(body: unknown): string | undefined {

@@ -10,9 +10,15 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** A copy of the desired object carrying the desired-hash annotation, which covers everything else in it. */
 export function withDesiredHash<T extends KubernetesObject>(desired: T): T {
-  const hash = createHash('sha256').update(stableStringify(toWire(desired) as Json)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(stableStringify(toWire(desired) as Json))
+    .digest('hex')
+    .slice(0, 16);
   const metadata = desired.metadata ?? {};
-  return { ...desired, metadata: { ...metadata, annotations: { ...metadata.annotations, [desiredHashAnnotation]: hash } } };
+  return {
+    ...desired,
+    metadata: { ...metadata, annotations: { ...metadata.annotations, [desiredHashAnnotation]: hash } },
+  };
 }
 
 /**
@@ -27,7 +33,9 @@ export function isUpToDate(desired: KubernetesObject, live: unknown): boolean {
 function contains(live: Json | undefined, desired: Json): boolean {
   if (Array.isArray(desired)) {
     return (
-      Array.isArray(live) && live.length === desired.length && desired.every((item, index) => contains(live[index], item))
+      Array.isArray(live) &&
+      live.length === desired.length &&
+      desired.every((item, index) => contains(live[index], item))
     );
   }
   if (desired !== null && typeof desired === 'object') {

@@ -32,15 +32,27 @@ export interface KubeClient {
   /** Deletes if present; an object already gone is success. */
   delete(ref: ObjectRef): Promise<void>;
   /** Server-side apply of a custom resource's status subresource. */
-  applyStatus(object: KubernetesObject & { metadata: { name: string; namespace: string } }, kind: ResourceKind, status: object): Promise<void>;
+  applyStatus(
+    object: KubernetesObject & { metadata: { name: string; namespace: string } },
+    kind: ResourceKind,
+    status: object,
+  ): Promise<void>;
   /** Merge-patches metadata (finalizers) of a custom resource. */
   patchMetadata(ref: ObjectRef, metadata: { finalizers: string[] | null }): Promise<void>;
   read<T extends KubernetesObject>(ref: ObjectRef): Promise<T | undefined>;
-  event(regarding: KubernetesObject & { metadata: { name: string; namespace: string; uid: string } }, event: EventRecord): Promise<void>;
+  event(
+    regarding: KubernetesObject & { metadata: { name: string; namespace: string; uid: string } },
+    event: EventRecord,
+  ): Promise<void>;
 }
 
 /** Reports one finished request (for rest_client_requests_total); the code is `<error>` when no response came. */
-export type RequestObserver = (request: { method: string; host: string; code: string; durationSeconds: number }) => void;
+export type RequestObserver = (request: {
+  method: string;
+  host: string;
+  code: string;
+  durationSeconds: number;
+}) => void;
 
 /** Wraps every client call so each counts as one request by method and HTTP status code. */
 export function observeRequests(client: KubeClient, observe: RequestObserver, host: string): KubeClient {
@@ -89,7 +101,11 @@ export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: stri
     async delete(ref) {
       try {
         await objects.delete(
-          { apiVersion: apiVersionOf(ref.kind), kind: ref.kind.kind, metadata: { name: ref.name, namespace: ref.namespace } },
+          {
+            apiVersion: apiVersionOf(ref.kind),
+            kind: ref.kind.kind,
+            metadata: { name: ref.name, namespace: ref.namespace },
+          },
           undefined,
           undefined,
           undefined,

@@ -8,6 +8,10 @@ import { getSerializationType } from '@kubernetes/client-node/dist/util.js';
  * fields dropped (the serializer leaves them as undefined), dates as strings.
  */
 export function toWire(object: KubernetesObject): Record<string, unknown> {
-  const serialized: unknown = ObjectSerializer.serialize(object, getSerializationType(object.apiVersion, object.kind), '');
+  const serialized: unknown = ObjectSerializer.serialize(
+    object,
+    getSerializationType(object.apiVersion, object.kind),
+    '',
+  );
   return JSON.parse(JSON.stringify(serialized)) as Record<string, unknown>;
 }
