@@ -27,6 +27,8 @@ export const operatorEnvironment = {
     'comma-separated CIDRs allowed to reach the API when spec.networkPolicy.allowedCIDRs is unset',
   PETSTORE_DATABASE_CIDRS:
     'comma-separated CIDRs the API may reach on 5432 when spec.networkPolicy.databaseCIDRs is unset',
+  PETSTORE_METRICS_NAMESPACES:
+    'comma-separated namespaces whose pods may scrape the API on 8080 through the NetworkPolicy (default monitoring)',
   PETSTORE_INGRESS_CLASS: 'IngressClass when spec.ingress.className is unset',
   PETSTORE_DEFAULT_OWNER: 'Owner tag when spec.tags.owner is unset',
   PETSTORE_DEFAULT_COST_CENTER: 'Cost-Center tag when spec.tags.costCenter is unset',
@@ -73,6 +75,7 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
     apiImage: env.PETSTORE_API_IMAGE?.trim() || builtinDefaults.apiImage,
     allowedCIDRs: cidrs('PETSTORE_ALLOWED_CIDRS') ?? builtinDefaults.allowedCIDRs,
     databaseCIDRs: cidrs('PETSTORE_DATABASE_CIDRS') ?? builtinDefaults.databaseCIDRs,
+    metricsNamespaces: list('PETSTORE_METRICS_NAMESPACES') ?? builtinDefaults.metricsNamespaces,
     ingressClassName: env.PETSTORE_INGRESS_CLASS?.trim() || builtinDefaults.ingressClassName,
     owner: env.PETSTORE_DEFAULT_OWNER?.trim() || builtinDefaults.owner,
     costCenter: env.PETSTORE_DEFAULT_COST_CENTER?.trim() || builtinDefaults.costCenter,

@@ -5,8 +5,8 @@ import { apiPort } from './deployment.ts';
 import { childMetadata, childNames, selectorLabels } from './metadata.ts';
 
 /**
- * Default deny for the API pods (both directions), except inbound to 8080 from the allowed networks and outbound DNS
- * and database traffic. Scoped to this PetStore's pods, so other workloads in the namespace are not affected.
+ * Default deny for the API pods (both directions), except inbound to 8080 from the allowed networks (the load
+ * balancer) and from the metrics namespaces (Prometheus scrapes /metrics), and outbound DNS and database traffic. Scoped to this PetStore's pods, so other workloads in the namespace are not affected.
  * Undefined when spec.networkPolicy.enabled is false.
  */
 export function buildNetworkPolicy(petStore: PetStore, spec: ResolvedSpec): V1NetworkPolicy | undefined {
@@ -40,7 +40,24 @@ export function buildNetworkPolicy(petStore: PetStore, spec: ResolvedSpec): V1Ne
       policyTypes: ['Ingress', 'Egress'],
       ingress: [
         {
-          _from: spec.networkPolicy.allowedCIDRs.map((cidr) => ({ ipBlock: { cidr } })),
+          _from: [
+            ...spec.networkPolicy.allowedCIDRs.map((cidr) => ({ ipBlock: { cidr } })),
+            ...(spec.networkPolicy.metricsNamespaces.length > 0
+              ? [
+                  {
+                    namespaceSelector: {
+                      matchExpressions: [
+                        {
+                          key: 'kubernetes.io/metadata.name',
+                          operator: 'In',
+                          values: spec.networkPolicy.metricsNamespaces,
+                        },
+                      ],
+                    },
+                  },
+                ]
+              : []),
+          ],
           ports: [{ protocol: 'TCP', port: apiPort }],
         },
       ],

@@ -6,6 +6,8 @@ export interface OperatorDefaults {
   allowedCIDRs: string[];
   /** Networks the pods may reach on 5432 when spec.networkPolicy.databaseCIDRs is unset. */
   databaseCIDRs: string[];
+  /** Namespaces whose pods may scrape the API's /metrics on 8080 (Prometheus), through the NetworkPolicy. */
+  metricsNamespaces: string[];
   /** IngressClass when spec.ingress.className is unset. */
   ingressClassName: string;
   /** Owner and Cost-Center tags when spec.tags leaves them unset. */
@@ -19,6 +21,7 @@ export const builtinDefaults: OperatorDefaults = {
   allowedCIDRs: ['10.0.101.0/24', '10.0.102.0/24', '10.0.103.0/24'],
   // The private subnets, where the RDS subnet group places databases.
   databaseCIDRs: ['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24'],
+  metricsNamespaces: ['monitoring'],
   ingressClassName: 'alb',
   owner: 'unassigned',
   costCenter: 'unassigned',

@@ -27,7 +27,7 @@ export interface ResolvedSpec {
     };
   };
   ingress?: { host: string; className: string; scheme: string; path: string; certificateArn?: string };
-  networkPolicy: { enabled: boolean; allowedCIDRs: string[]; databaseCIDRs: string[] };
+  networkPolicy: { enabled: boolean; allowedCIDRs: string[]; databaseCIDRs: string[]; metricsNamespaces: string[] };
   quotaEnabled: boolean;
   serviceAccountAnnotations: Record<string, string>;
   tags: { owner: string; costCenter: string };
@@ -95,6 +95,7 @@ export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): Res
       enabled: spec.networkPolicy?.enabled ?? true,
       allowedCIDRs: nonEmpty(spec.networkPolicy?.allowedCIDRs) ?? defaults.allowedCIDRs,
       databaseCIDRs: nonEmpty(spec.networkPolicy?.databaseCIDRs) ?? defaults.databaseCIDRs,
+      metricsNamespaces: defaults.metricsNamespaces,
     },
     quotaEnabled: spec.quota?.enabled ?? true,
     serviceAccountAnnotations: stringsOnly(spec.serviceAccount?.annotations),
