@@ -82,7 +82,14 @@ async function countReady(ns: string): Promise<number> {
   return out.split('\n').filter((s) => s === 'True').length;
 }
 async function countReconciled(ns: string): Promise<number> {
-  const out = await kubectl(['-n', ns, 'get', 'petstores', '-o', 'jsonpath={range .items[*]}{.status.observedGeneration}{"\\n"}{end}']);
+  const out = await kubectl([
+    '-n',
+    ns,
+    'get',
+    'petstores',
+    '-o',
+    'jsonpath={range .items[*]}{.status.observedGeneration}{"\\n"}{end}',
+  ]);
   return out.split('\n').filter((s) => s !== '').length;
 }
 async function countAvailable(ns: string): Promise<number> {
