@@ -3,12 +3,12 @@
 // applies examples/sqlite.yaml, waits for Ready, then serves the Pet Store API on SQLite at
 // http://127.0.0.1:8080/api/v1. Ctrl-C stops the API and the operator; the cluster keeps running for kubectl
 // (`npm run cluster -- down` stops it).
-import { execFile, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { up } from '../test/cluster/cluster.ts';
 import { checkoutRunDir } from '../test/cluster/state.ts';
+import { spawnOperator } from '../test/e2e/operator-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const namespace = 'petstore-quickstart';
@@ -23,21 +23,10 @@ say('installing the PetStore CRD');
 await kubectl('apply', '--server-side', '--force-conflicts', '-f', path.join(root, 'crds'));
 await kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/petstores.petstore.example.com');
 
-const operatorLog = path.join(cluster.runDir, 'quickstart-operator.log');
-say(`starting the operator (log: ${operatorLog})`);
-const logFd = openSync(operatorLog, 'a');
-const operator = spawn(
-  process.execPath,
-  [
-    path.join(root, 'operator/src/main.ts'),
-    '--leader-elect=false',
-    '--metrics-bind-address=127.0.0.1:0',
-    '--health-probe-bind-address=127.0.0.1:0',
-  ],
-  { env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, stdio: ['ignore', logFd, logFd] },
-);
-const stopOperator = () => operator.exitCode === null && operator.kill('SIGTERM');
-process.once('exit', stopOperator);
+const logPath = path.join(cluster.runDir, 'quickstart-operator.log');
+say(`starting the operator (log: ${logPath})`);
+const operator = await spawnOperator({ kubeconfig: cluster.kubeconfig, logPath });
+process.once('exit', () => operator.child.kill('SIGTERM'));
 
 await kubectl('create', 'namespace', namespace).catch(() => undefined);
 await kubectl('-n', namespace, 'apply', '--server-side', '-f', path.join(root, 'examples/sqlite.yaml'));

@@ -5,12 +5,13 @@
 //   memory        operator RSS with 1,000 PetStores in its caches (target ≤ 200 MiB)
 //   latency       spec change → updated Deployment, p50/p99
 // Sizes: BENCH_SIZES (default "100,500"), BENCH_MEMORY_SIZE (default 1000). Prints a Markdown table for docs/benchmarks.md.
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { down, up } from '../../test/cluster/cluster.ts';
+import { spawnOperator, writeRequests, type OperatorProcess } from '../../test/e2e/operator-process.ts';
 import type { PetStore } from '../../operator/src/api/v1alpha1/petstore.ts';
 import { fieldManager } from '../../operator/src/builders/metadata.ts';
 import { sqliteConnection } from '../../operator/src/controller/database-connection.ts';
@@ -104,59 +105,14 @@ async function countAvailable(ns: string): Promise<number> {
   return out.split('\n').filter((s) => s === '1').length;
 }
 
-interface Operator {
-  stop(): Promise<void>;
-  metrics(): Promise<string>;
-  pid: number;
+async function startOperator(ns: string): Promise<OperatorProcess> {
+  return spawnOperator({
+    kubeconfig: cluster.kubeconfig,
+    logPath: path.join(runDir, `operator-${ns}.log`),
+    args: [`--namespaces=${ns}`, `--concurrency=${concurrency}`],
+    env: { LOG_LEVEL: 'info' },
+  });
 }
-async function startOperator(ns: string): Promise<Operator> {
-  const log = path.join(runDir, `operator-${ns}.log`);
-  const fd = openSync(log, 'a');
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, 'operator/src/main.ts'),
-      '--leader-elect=false',
-      `--namespaces=${ns}`,
-      `--concurrency=${concurrency}`,
-      '--metrics-bind-address=127.0.0.1:0',
-      '--health-probe-bind-address=127.0.0.1:0',
-    ],
-    { env: { ...process.env, KUBECONFIG: cluster.kubeconfig, LOG_LEVEL: 'info' }, stdio: ['ignore', fd, fd] },
-  );
-  let url = '';
-  await waitUntil(
-    () => {
-      const line = readFileSync(log, 'utf8')
-        .split('\n')
-        .find((l) => l.includes('"serving /metrics"'));
-      if (line) url = `http://127.0.0.1:${(JSON.parse(line) as { address: { port: number } }).address.port}/metrics`;
-      return Promise.resolve(url !== '');
-    },
-    60_000,
-    100,
-  );
-  return {
-    pid: child.pid ?? 0,
-    metrics: async () => (await fetch(url)).text(),
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
-}
-function metricSum(text: string, name: string, filter: (labels: string) => boolean = () => true): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const labels = line.slice(name.length, line.lastIndexOf(' '));
-    if (filter(labels)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}
-const writes = (text: string) =>
-  metricSum(text, 'rest_client_requests_total', (l) => /method="(POST|PUT|PATCH|DELETE)"/.test(l));
-const requests = (text: string) => metricSum(text, 'rest_client_requests_total');
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -202,14 +158,14 @@ async function convergence(
   await waitUntil(async () => (await countReady(ns)) === n, 900_000, 1000);
   const ms = Date.now() - started;
   await sleep(5_000);
-  const before = await operator.metrics();
+  const writesBefore = await writeRequests(operator);
+  const requestsBefore = await operator.metric('rest_client_requests_total');
   await sleep(60_000);
-  const after = await operator.metrics();
   const result = {
     ms,
-    steadyWrites: writes(after) - writes(before),
-    steadyRequests: requests(after) - requests(before),
-    rss: rssMiB(operator.pid),
+    steadyWrites: (await writeRequests(operator)) - writesBefore,
+    steadyRequests: (await operator.metric('rest_client_requests_total')) - requestsBefore,
+    rss: rssMiB(operator.child.pid ?? 0),
   };
   await operator.stop();
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
@@ -258,8 +214,8 @@ async function memory(n: number): Promise<{ rss: number; heapUsed: number }> {
   await kubectl(['-n', ns, 'apply', '--server-side', '-f', '-'], manifests(n));
   await waitUntil(async () => (await countReconciled(ns)) === n, 1_800_000, 2000);
   await sleep(15_000);
-  const heapUsed = metricSum(await operator.metrics(), 'nodejs_heap_size_used_bytes') / 2 ** 20;
-  const rss = rssMiB(operator.pid);
+  const heapUsed = (await operator.metric('nodejs_heap_size_used_bytes')) / 2 ** 20;
+  const rss = rssMiB(operator.child.pid ?? 0);
   await operator.stop();
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
   return { rss, heapUsed };

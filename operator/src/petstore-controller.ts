@@ -18,7 +18,7 @@ const ownedKinds = [
   kinds.PodDisruptionBudget,
   kinds.Ingress,
 ] as const;
-/** Shared by every PetStore of a namespace (non-controller owner references): a change reconciles all of them. */
+/** Shared by every PetStore of a namespace: a change reconciles one of them, which ensures them. */
 const sharedKinds = [kinds.ResourceQuota, kinds.LimitRange] as const;
 
 /** The watch for a kind: the primary unfiltered, everything else only what the operator manages (label-scoped). */
@@ -29,11 +29,10 @@ export function watchSpecOf(kind: ResourceKind): WatchSpec {
 /** Every kind the operator lists and watches. */
 export const watchedKinds: readonly ResourceKind[] = [kinds.PetStore, ...ownedKinds, ...sharedKinds];
 
-function petStoresOwning(object: KubeObject): ObjectKey[] {
+function anyPetStoreIn(manager: Manager, object: KubeObject): ObjectKey[] {
   const namespace = object.metadata?.namespace ?? '';
-  return (object.metadata?.ownerReferences ?? [])
-    .filter((ref) => ref.kind === kinds.PetStore.kind)
-    .map((ref) => ({ namespace, name: ref.name }));
+  const first = manager.informer(watchSpecOf(kinds.PetStore)).cache.list(namespace)[0];
+  return first?.metadata?.name ? [{ namespace, name: first.metadata.name }] : [];
 }
 
 /** The reconciler's read access, served from the manager's informer caches. */
@@ -57,7 +56,8 @@ export function addPetStoreController(
     name: 'petstore',
     primary: watchSpecOf(kinds.PetStore),
     owns: ownedKinds.map(watchSpecOf),
-    watches: sharedKinds.map((kind) => ({ spec: watchSpecOf(kind), map: petStoresOwning })),
+    // A change to a shared object needs one reconcile in its namespace (each one ensures them); any PetStore there will do.
+    watches: sharedKinds.map((kind) => ({ spec: watchSpecOf(kind), map: (object) => anyPetStoreIn(manager, object) })),
     reconcile: (key, context) => reconciler.reconcile(key, context.log),
   });
 }

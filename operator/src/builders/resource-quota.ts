@@ -1,4 +1,4 @@
-import type { V1LimitRange, V1OwnerReference, V1ResourceQuota } from '@kubernetes/client-node';
+import type { V1LimitRange, V1ResourceQuota } from '@kubernetes/client-node';
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
 import { defaultResources, maxReplicas, type ResolvedSpec } from '../controller/resolved-spec.ts';
 import { managedBy, sharedNames } from './metadata.ts';
@@ -16,18 +16,6 @@ const sharedLabels = {
   'app.kubernetes.io/managed-by': managedBy,
 };
 
-/** Non-controller references to every PetStore: the object goes when the last of them goes. */
-function sharedOwners(members: NamespaceMember[]): V1OwnerReference[] {
-  return members
-    .map(({ petStore }) => ({
-      apiVersion: petStore.apiVersion,
-      kind: petStore.kind,
-      name: petStore.metadata.name,
-      uid: petStore.metadata.uid,
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
-
 /** Pods one PetStore may run at the peak of a rollout: its maximum, the 25 % surge, and one migration Job pod. */
 export function peakPods(spec: ResolvedSpec): number {
   const max = maxReplicas(spec);
@@ -36,7 +24,9 @@ export function peakPods(spec: ResolvedSpec): number {
 
 /**
  * The namespace's ResourceQuota, sized for the sum of its PetStores at their peak: a quota is namespace-wide, so
- * each PetStore claiming the whole namespace would cap all of them at one's size. Undefined when no PetStore in the
+ * each PetStore claiming the whole namespace would cap all of them at one's size. It carries no owner references (a
+ * list of every PetStore would grow with each one, and be rewritten with each one): the operator deletes it when the
+ * last PetStore of the namespace goes. Undefined when no PetStore in the
  * namespace enables quota.
  */
 export function buildResourceQuota(namespace: string, members: NamespaceMember[]): V1ResourceQuota | undefined {
@@ -59,7 +49,6 @@ export function buildResourceQuota(namespace: string, members: NamespaceMember[]
       name: sharedNames.resourceQuota,
       namespace,
       labels: sharedLabels,
-      ownerReferences: sharedOwners(members),
     },
     spec: {
       hard: {
@@ -80,7 +69,7 @@ export function buildLimitRange(namespace: string, members: NamespaceMember[]): 
   return {
     apiVersion: 'v1',
     kind: 'LimitRange',
-    metadata: { name: sharedNames.limitRange, namespace, labels: sharedLabels, ownerReferences: sharedOwners(members) },
+    metadata: { name: sharedNames.limitRange, namespace, labels: sharedLabels },
     spec: {
       limits: [
         {

@@ -1,7 +1,12 @@
 import {
   ApiException,
+  createConfiguration,
   CustomObjectsApi,
   CoreV1Api,
+  Observable,
+  ServerConfiguration,
+  type ObservableMiddleware,
+  type RequestContext,
   KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
@@ -90,9 +95,10 @@ export function isNotFound(error: unknown): boolean {
 
 /** The KubeClient on @kubernetes/client-node; the only place that knows its API classes for writes. */
 export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: string): KubeClient {
-  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
-  const customObjects = kubeConfig.makeApiClient(CustomObjectsApi);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const configuration = keepAliveConfiguration(kubeConfig);
+  const objects = new KubernetesObjectApi(configuration);
+  const customObjects = new CustomObjectsApi(configuration);
+  const core = new CoreV1Api(configuration);
   const header = (type: string) => setHeaderOptions('Content-Type', type);
   return {
     async apply(object) {
@@ -185,4 +191,28 @@ export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: stri
       });
     },
   };
+}
+
+/**
+ * kubeConfig.makeApiClient's configuration, plus one kept-alive connection for every request: client-node 2.0.1
+ * otherwise builds a new undici Agent, so a new TLS handshake and its buffers, per request. Credentials still come
+ * from each request's headers; only the TLS client settings of the first request are reused (they never change).
+ */
+function keepAliveConfiguration(kubeConfig: KubeConfig) {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  let shared: ReturnType<RequestContext['getDispatcher']>;
+  const reuseConnection: ObservableMiddleware = {
+    pre: (context) => {
+      shared ??= context.getDispatcher();
+      if (shared !== undefined) context.setDispatcher(shared);
+      return new Observable(Promise.resolve(context));
+    },
+    post: (response) => new Observable(Promise.resolve(response)),
+  };
+  return createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kubeConfig },
+    middleware: [reuseConnection],
+  });
 }
