@@ -71,39 +71,20 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, inter
     await sleep(intervalMs);
   }
 }
-async function countReady(ns: string): Promise<number> {
-  const out = await kubectl([
-    '-n',
-    ns,
-    'get',
-    'petstores',
-    '-o',
-    'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
-  ]);
-  return out.split('\n').filter((s) => s === 'True').length;
+/** How many `resource` objects in `ns` have a `field` (a jsonpath) for which `matches` holds. */
+async function count(
+  ns: string,
+  resource: string,
+  field: string,
+  matches: (value: string) => boolean,
+): Promise<number> {
+  const out = await kubectl(['-n', ns, 'get', resource, '-o', `jsonpath={range .items[*]}{${field}}{"\\n"}{end}`]);
+  return out.split('\n').filter(matches).length;
 }
-async function countReconciled(ns: string): Promise<number> {
-  const out = await kubectl([
-    '-n',
-    ns,
-    'get',
-    'petstores',
-    '-o',
-    'jsonpath={range .items[*]}{.status.observedGeneration}{"\\n"}{end}',
-  ]);
-  return out.split('\n').filter((s) => s !== '').length;
-}
-async function countAvailable(ns: string): Promise<number> {
-  const out = await kubectl([
-    '-n',
-    ns,
-    'get',
-    'deployments',
-    '-o',
-    'jsonpath={range .items[*]}{.status.availableReplicas}{"\\n"}{end}',
-  ]);
-  return out.split('\n').filter((s) => s === '1').length;
-}
+const countReady = (ns: string) =>
+  count(ns, 'petstores', '.status.conditions[?(@.type=="Ready")].status', (v) => v === 'True');
+const countReconciled = (ns: string) => count(ns, 'petstores', '.status.observedGeneration', (v) => v !== '');
+const countAvailable = (ns: string) => count(ns, 'deployments', '.status.availableReplicas', (v) => v === '1');
 
 async function startOperator(ns: string): Promise<OperatorProcess> {
   return spawnOperator({

@@ -1,34 +1,28 @@
 // Adopting existing instances against moto server: by tags, by opt-in, never another PetStore's; and re-attaching a
 // retained instance.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { CreateDBInstanceCommand, DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { DependencyMissingError } from '../../src/controller/database.ts';
 import { tagMap } from '../../src/database/rds/tags.ts';
 import { isPermanentError } from '../../src/runtime/errors.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
-import { startMotoRds, undeclaredActions, type MotoRds } from './moto-rds.ts';
+import { useMotoRds, undeclaredActions } from './moto-rds.ts';
 
-let aws: MotoRds;
-beforeAll(async () => {
-  aws = await startMotoRds();
-}, 120_000);
-afterAll(async () => {
-  await aws.stop();
-});
+const moto = useMotoRds();
 
 const { log } = capturingLogger();
 const clock = manualClock();
 const ctx = { log, now: clock.now };
-const look = (petStore: PetStore, engine = aws.engine()) => engine.resolve(petStore, specOf(petStore), ctx);
+const look = (petStore: PetStore, engine = moto.current.engine()) => engine.resolve(petStore, specOf(petStore), ctx);
 const tagsOf = async (id: string): Promise<Record<string, string>> => {
   const instance: DBInstance | undefined = (
-    await aws.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))
+    await moto.current.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))
   ).DBInstances?.[0];
   return tagMap(instance?.TagList);
 };
 const createForeign = (id: string, tags: { Key: string; Value: string }[] = [{ Key: 'team', Value: 'legacy' }]) =>
-  aws.direct.rds.send(
+  moto.current.direct.rds.send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: id,
       DBInstanceClass: 'db.t4g.micro',
@@ -77,18 +71,18 @@ describe('adoption', () => {
       'petstore.example.com/namespace': 'pets',
       'petstore.example.com/name': 'adopter-b',
     });
-    expect(await aws.instancesOf(petStore)).toHaveLength(1);
+    expect(await moto.current.instancesOf(petStore)).toHaveLength(1);
   });
 
   it('takes an instance whose tags already name the PetStore without opting in (how a PetStore restored from a backup finds its database)', async () => {
     const original = rdsPetStore({ name: 'restored', uid: '00000000-0000-4000-8000-000000000001' });
     const id = (await look(original)).state.instanceIdentifier ?? '';
     const restored = rdsPetStore({ name: 'restored', uid: '00000000-0000-4000-8000-000000000002' });
-    const before = aws.proxy.requests.length;
+    const before = moto.current.proxy.requests.length;
     await look(restored);
-    expect(aws.proxy.actionsSince(before)).not.toContain('rds:CreateDBInstance');
+    expect(moto.current.proxy.actionsSince(before)).not.toContain('rds:CreateDBInstance');
     expect(await tagsOf(id)).toMatchObject({ 'petstore.example.com/uid': restored.metadata.uid });
-    expect(await aws.instancesOf(restored)).toHaveLength(1);
+    expect(await moto.current.instancesOf(restored)).toHaveLength(1);
   });
 
   it('never takes an instance another PetStore manages, even with adopt: true', async () => {
@@ -117,7 +111,7 @@ describe('adoption', () => {
       uid: '00000000-0000-4000-8000-00000000000a',
       rds: { deletionPolicy: 'Retain' },
     });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const id = (await look(first, engine)).state.instanceIdentifier ?? '';
     expect((await engine.finalize(first, specOf(first), ctx)).done).toBe(true);
     expect(await tagsOf(id)).toMatchObject({ 'petstore.example.com/released': 'true' });
@@ -125,11 +119,11 @@ describe('adoption', () => {
     const again = rdsPetStore({ name: 'phoenix', uid: '00000000-0000-4000-8000-00000000000b' });
     expect((await look(again, engine)).state.instanceIdentifier).toBe(id);
     expect(await tagsOf(id)).not.toHaveProperty(['petstore.example.com/released']);
-    expect(await aws.instancesOf(again)).toHaveLength(1);
+    expect(await moto.current.instancesOf(again)).toHaveLength(1);
   });
 
   it('refuses to adopt an instance of another engine', async () => {
-    await aws.direct.rds.send(
+    await moto.current.direct.rds.send(
       new CreateDBInstanceCommand({
         DBInstanceIdentifier: 'legacy-mysql',
         DBInstanceClass: 'db.t4g.micro',
@@ -146,6 +140,6 @@ describe('adoption', () => {
 });
 
 it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
-  expect(aws.proxy.requests.length).toBeGreaterThan(0);
-  expect(undeclaredActions(aws.proxy)).toEqual([]);
+  expect(moto.current.proxy.requests.length).toBeGreaterThan(0);
+  expect(undeclaredActions(moto.current.proxy)).toEqual([]);
 });

@@ -1,6 +1,6 @@
 // deletionPolicy against moto server: Snapshot, Delete, Retain, production's deletion protection, and instances that
 // are not the PetStore's.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   CreateDBInstanceCommand,
   DescribeDBInstancesCommand,
@@ -10,15 +10,9 @@ import {
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import type { RdsDatabase } from '../../src/database/rds/index.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
-import { startMotoRds, undeclaredActions, type MotoRds } from './moto-rds.ts';
+import { useMotoRds, undeclaredActions } from './moto-rds.ts';
 
-let aws: MotoRds;
-beforeAll(async () => {
-  aws = await startMotoRds();
-}, 120_000);
-afterAll(async () => {
-  await aws.stop();
-});
+const moto = useMotoRds();
 
 const { log } = capturingLogger();
 const clock = manualClock();
@@ -26,7 +20,8 @@ const ctx = { log, now: clock.now };
 
 async function describeInstance(id: string): Promise<DBInstance | undefined> {
   try {
-    return (await aws.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
+    return (await moto.current.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))
+      .DBInstances?.[0];
   } catch {
     return undefined;
   }
@@ -62,14 +57,14 @@ describe('deletionPolicy', () => {
       uid: '11111111-2222-4333-8444-555555555555',
       rds: { deletionPolicy: 'Snapshot' },
     });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const id = await provision(engine, petStore);
     const messages = await finalizeAll(engine, petStore);
     expect(messages[0]).toBe(
       `RDS is deleting instance ${id} after the final snapshot petstore-pets-snap-11111111-2222-4333-8444-555555555555-final`,
     );
     expect(await describeInstance(id)).toBeUndefined();
-    const snapshots = await aws.direct.rds.send(
+    const snapshots = await moto.current.direct.rds.send(
       new DescribeDBSnapshotsCommand({
         DBSnapshotIdentifier: 'petstore-pets-snap-11111111-2222-4333-8444-555555555555-final',
       }),
@@ -80,12 +75,12 @@ describe('deletionPolicy', () => {
 
   it('Delete deletes the instance without a snapshot', async () => {
     const petStore = rdsPetStore({ name: 'drop', rds: { deletionPolicy: 'Delete' } });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const id = await provision(engine, petStore);
     const messages = await finalizeAll(engine, petStore);
     expect(messages[0]).toBe(`RDS is deleting instance ${id} without a final snapshot`);
     expect(await describeInstance(id)).toBeUndefined();
-    const snapshots = await aws.direct.rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id }));
+    const snapshots = await moto.current.direct.rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: id }));
     expect(snapshots.DBSnapshots).toEqual([]);
   });
 
@@ -95,7 +90,7 @@ describe('deletionPolicy', () => {
       rds: { deletionPolicy: 'Retain' },
       spec: { config: { environment: 'production' } },
     });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const id = await provision(engine, petStore);
     expect(await finalizeAll(engine, petStore)).toEqual([
       `RDS instance ${id} is kept (deletionPolicy Retain), tagged petstore.example.com/released=true`,
@@ -111,7 +106,7 @@ describe('deletionPolicy', () => {
       rds: { deletionPolicy: 'Snapshot' },
       spec: { config: { environment: 'production' } },
     });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const id = await provision(engine, petStore);
     expect((await describeInstance(id))?.DeletionProtection).toBe(true);
     const messages = await finalizeAll(engine, petStore);
@@ -125,13 +120,13 @@ describe('deletionPolicy', () => {
 
   it('is done at once when the instance never existed (deleted before the first look)', async () => {
     const petStore = rdsPetStore({ name: 'never' });
-    expect(await finalizeAll(aws.engine(), petStore)).toEqual([
+    expect(await finalizeAll(moto.current.engine(), petStore)).toEqual([
       expect.stringMatching(/^RDS instance petstore-pets-never-\w+ is gone$/),
     ]);
   });
 
   it('never touches an instance the PetStore was refused (named without adopt): it is not the PetStore’s to delete', async () => {
-    await aws.direct.rds.send(
+    await moto.current.direct.rds.send(
       new CreateDBInstanceCommand({
         DBInstanceIdentifier: 'someone-elses-db',
         DBInstanceClass: 'db.t4g.micro',
@@ -144,7 +139,7 @@ describe('deletionPolicy', () => {
       name: 'intruder',
       rds: { instanceIdentifier: 'someone-elses-db', deletionPolicy: 'Delete' },
     });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     await expect(engine.resolve(petStore, specOf(petStore), ctx)).rejects.toThrow(/adopt: true/);
     expect(await finalizeAll(engine, petStore)).toEqual([
       'RDS instance someone-elses-db does not belong to this PetStore; left as it is',
@@ -154,9 +149,9 @@ describe('deletionPolicy', () => {
 
   it('retries a failed step: AWS errors surface to the reconciler, and the next step picks up where it stopped', async () => {
     const petStore = rdsPetStore({ name: 'flaky', rds: { deletionPolicy: 'Delete' } });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const id = await provision(engine, petStore);
-    aws.proxy.inject('rds:DeleteDBInstance', 'server-error', 3);
+    moto.current.proxy.inject('rds:DeleteDBInstance', 'server-error', 3);
     await expect(engine.finalize(petStore, specOf(petStore), ctx)).rejects.toThrow(
       `rds:DeleteDBInstance on instance ${id} failed (InternalFailure)`,
     );
@@ -167,6 +162,6 @@ describe('deletionPolicy', () => {
 });
 
 it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
-  expect(aws.proxy.requests.length).toBeGreaterThan(0);
-  expect(undeclaredActions(aws.proxy)).toEqual([]);
+  expect(moto.current.proxy.requests.length).toBeGreaterThan(0);
+  expect(undeclaredActions(moto.current.proxy)).toEqual([]);
 });

@@ -1,19 +1,13 @@
 // AWS faults injected by a proxy in front of moto server: throttling and 5xx are retried (by the SDK, then by the
 // workqueue after a hold) without duplicates; access denied is permanent with a clear message.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { isPermanentError } from '../../src/runtime/errors.ts';
 import { AwsRequestRefusedError, type RdsDatabase } from '../../src/database/rds/index.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
-import { startMotoRds, undeclaredActions, type MotoRds } from './moto-rds.ts';
+import { useMotoRds, undeclaredActions } from './moto-rds.ts';
 
-let aws: MotoRds;
-beforeAll(async () => {
-  aws = await startMotoRds();
-}, 120_000);
-afterAll(async () => {
-  await aws.stop();
-});
+const moto = useMotoRds();
 
 const { log } = capturingLogger();
 const clock = manualClock();
@@ -32,25 +26,25 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 describe('throttling and server errors', () => {
   it('are absorbed by the SDK’s retries when they pass within one call', async () => {
     const petStore = rdsPetStore({ name: 'throttled' });
-    aws.proxy.inject('rds:DescribeDBInstances', 'throttle', 1);
-    aws.proxy.inject('rds:CreateDBInstance', 'server-error', 1);
-    const before = aws.proxy.requests.length;
-    const resolved = await look(aws.engine(), petStore);
+    moto.current.proxy.inject('rds:DescribeDBInstances', 'throttle', 1);
+    moto.current.proxy.inject('rds:CreateDBInstance', 'server-error', 1);
+    const before = moto.current.proxy.requests.length;
+    const resolved = await look(moto.current.engine(), petStore);
     expect(resolved.state.instanceIdentifier).toBeDefined();
-    expect(aws.proxy.requests.slice(before).map((r) => `${r.action} ${String(r.status)}`)).toEqual([
+    expect(moto.current.proxy.requests.slice(before).map((r) => `${r.action} ${String(r.status)}`)).toEqual([
       'rds:DescribeDBInstances 400',
       'rds:DescribeDBInstances 404',
       'rds:CreateDBInstance 500',
       'rds:CreateDBInstance 200',
     ]);
-    expect(await aws.instancesOf(petStore)).toHaveLength(1);
+    expect(await moto.current.instancesOf(petStore)).toHaveLength(1);
   });
 
   it('outlasting the SDK’s retries fail the pass as temporary, hold AWS off, then succeed with exactly one instance', async () => {
     const petStore = rdsPetStore({ name: 'storm' });
-    const engine = aws.engine();
-    aws.proxy.inject('*', 'throttle', 3);
-    aws.proxy.inject('rds:CreateDBInstance', 'server-error', 2);
+    const engine = moto.current.engine();
+    moto.current.proxy.inject('*', 'throttle', 3);
+    moto.current.proxy.inject('rds:CreateDBInstance', 'server-error', 2);
     const first = await rejection(look(engine, petStore));
     expect(isPermanentError(first)).toBe(false);
     expect(first.message).toMatch(
@@ -58,40 +52,40 @@ describe('throttling and server errors', () => {
     );
 
     // The workqueue retries sooner than the hold: AWS is not asked, the same error is reported.
-    const held = aws.proxy.requests.length;
+    const held = moto.current.proxy.requests.length;
     expect(await rejection(look(engine, petStore))).toBe(first);
-    expect(aws.proxy.requests.length).toBe(held);
+    expect(moto.current.proxy.requests.length).toBe(held);
 
     clock.advance(1000);
     const resolved = await look(engine, petStore);
     expect(resolved.state.instanceIdentifier).toBeDefined();
-    expect(await aws.instancesOf(petStore)).toHaveLength(1);
+    expect(await moto.current.instancesOf(petStore)).toHaveLength(1);
   });
 });
 
 describe('access denied', () => {
   it('on CreateDBInstance is permanent (Stalled), names the action, the AWS code and message, and the policy to attach; nothing is created', async () => {
     const petStore = rdsPetStore({ name: 'denied' });
-    aws.proxy.inject('rds:CreateDBInstance', 'access-denied', 3);
-    const error = await rejection(look(aws.engine(), petStore));
+    moto.current.proxy.inject('rds:CreateDBInstance', 'access-denied', 3);
+    const error = await rejection(look(moto.current.engine(), petStore));
     expect(isPermanentError(error)).toBe(true);
     expect(error).toBeInstanceOf(AwsRequestRefusedError);
     expect(error.message).toMatch(
       /^AWS denied rds:CreateDBInstance on instance petstore-pets-denied-\w+ \(AccessDenied\): User: arn:aws:sts::123456789012:assumed-role\/petstore-operator\/pod is not authorized to perform: rds:CreateDBInstance .*\. The operator's IAM role needs the policy in operator\/iam\/aws-policy\.json/,
     );
     expect(
-      aws.proxy.requests.filter((r) => r.action === 'rds:CreateDBInstance' && r.fault === 'access-denied'),
+      moto.current.proxy.requests.filter((r) => r.action === 'rds:CreateDBInstance' && r.fault === 'access-denied'),
     ).toHaveLength(1);
-    expect(await aws.instancesOf(petStore)).toHaveLength(0);
-    aws.proxy.clear();
+    expect(await moto.current.instancesOf(petStore)).toHaveLength(0);
+    moto.current.proxy.clear();
   });
 
   it('on reading the secret is permanent too, with the Secrets Manager code', async () => {
     const petStore = rdsPetStore({ name: 'secret-denied' });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const created = await look(engine, petStore);
     clock.advance(created.state.requeueAfterMs ?? 0);
-    aws.proxy.inject('secretsmanager:GetSecretValue', 'access-denied', 1);
+    moto.current.proxy.inject('secretsmanager:GetSecretValue', 'access-denied', 1);
     const error = await rejection(look(engine, petStore));
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toMatch(
@@ -101,6 +95,6 @@ describe('access denied', () => {
 });
 
 it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
-  expect(aws.proxy.requests.length).toBeGreaterThan(0);
-  expect(undeclaredActions(aws.proxy)).toEqual([]);
+  expect(moto.current.proxy.requests.length).toBeGreaterThan(0);
+  expect(undeclaredActions(moto.current.proxy)).toEqual([]);
 });

@@ -1,6 +1,6 @@
 // The rds engine against moto server (real HTTP through a proxy, no SDK mocks): create, credentials, rotation,
 // in-place changes, and what a crash between the create call and the status write leaves behind.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, type DBInstance } from '@aws-sdk/client-rds';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
@@ -8,22 +8,16 @@ import { postgresConnection } from '../../src/controller/database-connection.ts'
 import type { RdsDatabase } from '../../src/database/rds/index.ts';
 import { createRdsDatabase, rdsDefaults } from '../../src/database/rds/index.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
-import { startMotoRds, undeclaredActions, type MotoRds } from './moto-rds.ts';
+import { useMotoRds, undeclaredActions } from './moto-rds.ts';
 
-let aws: MotoRds;
-beforeAll(async () => {
-  aws = await startMotoRds();
-}, 120_000);
-afterAll(async () => {
-  await aws.stop();
-});
+const moto = useMotoRds();
 
 const { log, lines } = capturingLogger();
 const clock = manualClock();
 const ctx = { log, now: clock.now };
 const look = (engine: RdsDatabase, petStore: PetStore) => engine.resolve(petStore, specOf(petStore), ctx);
 const describeInstance = async (id: string): Promise<DBInstance> => {
-  const out = await aws.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+  const out = await moto.current.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
   const instance = out.DBInstances?.[0];
   if (!instance) throw new Error(`moto has no instance ${id}`);
   return instance;
@@ -42,7 +36,7 @@ describe('creating a database', () => {
   const petStore = rdsPetStore({ name: 'create' });
 
   it('creates an encrypted, private PostgreSQL instance tagged for the PetStore, and says Creating until RDS has stored the password', async () => {
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const first = await look(engine, petStore);
     expect(first.state).toMatchObject({
       ready: false,
@@ -66,8 +60,8 @@ describe('creating a database', () => {
       PubliclyAccessible: false,
       CopyTagsToSnapshot: true,
       DBName: 'petstore',
-      DBSubnetGroup: expect.objectContaining({ DBSubnetGroupName: aws.moto.network.dbSubnetGroupName }),
-      VpcSecurityGroups: [expect.objectContaining({ VpcSecurityGroupId: aws.moto.network.securityGroupId })],
+      DBSubnetGroup: expect.objectContaining({ DBSubnetGroupName: moto.current.moto.network.dbSubnetGroupName }),
+      VpcSecurityGroups: [expect.objectContaining({ VpcSecurityGroupId: moto.current.moto.network.securityGroupId })],
     });
     expect(instance.TagList).toEqual(
       expect.arrayContaining([
@@ -83,7 +77,7 @@ describe('creating a database', () => {
   });
 
   it('hands out a connection whose DATABASE_URL parses and points at the instance endpoint, with the password RDS keeps', async () => {
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const resolved = await ready(engine, petStore);
     const id = resolved.state.instanceIdentifier ?? '';
     const { Endpoint } = await describeInstance(id);
@@ -114,50 +108,53 @@ describe('creating a database', () => {
 describe('exactly one instance per PetStore', () => {
   it('is kept when the operator dies after the create call and before the status write: the next process finds the instance', async () => {
     const petStore = rdsPetStore({ name: 'crash' });
-    await look(aws.engine(), petStore); // created; the process "dies" here, its memory and the status write lost
-    const before = aws.proxy.requests.length;
-    const resolved = await ready(aws.engine(), petStore);
-    expect(aws.proxy.actionsSince(before)).not.toContain('rds:CreateDBInstance');
+    await look(moto.current.engine(), petStore); // created; the process "dies" here, its memory and the status write lost
+    const before = moto.current.proxy.requests.length;
+    const resolved = await ready(moto.current.engine(), petStore);
+    expect(moto.current.proxy.actionsSince(before)).not.toContain('rds:CreateDBInstance');
     expect(resolved.state.ready).toBe(true);
-    expect(await aws.instancesOf(petStore)).toHaveLength(1);
+    expect(await moto.current.instancesOf(petStore)).toHaveLength(1);
   });
 
   it('is kept when AWS created the instance but the response was lost: the SDK retries, AWS says it exists, the engine looks it up', async () => {
     const petStore = rdsPetStore({ name: 'lost-response' });
-    const before = aws.proxy.requests.length;
-    aws.proxy.inject('rds:CreateDBInstance', 'lose-response');
-    const resolved = await look(aws.engine(), petStore);
-    expect(aws.proxy.actionsSince(before).filter((a) => a === 'rds:CreateDBInstance')).toHaveLength(2);
+    const before = moto.current.proxy.requests.length;
+    moto.current.proxy.inject('rds:CreateDBInstance', 'lose-response');
+    const resolved = await look(moto.current.engine(), petStore);
+    expect(moto.current.proxy.actionsSince(before).filter((a) => a === 'rds:CreateDBInstance')).toHaveLength(2);
     expect(resolved.state.instanceIdentifier).toBeDefined();
-    expect(await aws.instancesOf(petStore)).toHaveLength(1);
+    expect(await moto.current.instancesOf(petStore)).toHaveLength(1);
   });
 
   it('is kept when the process dies while every retry of the create call loses its response', async () => {
     const petStore = rdsPetStore({ name: 'lost-retries' });
-    aws.proxy.inject('rds:CreateDBInstance', 'lose-response', 3);
-    await expect(look(aws.engine(), petStore)).rejects.toThrow(
+    moto.current.proxy.inject('rds:CreateDBInstance', 'lose-response', 3);
+    await expect(look(moto.current.engine(), petStore)).rejects.toThrow(
       /rds:CreateDBInstance on instance petstore-pets-lost-retries-\w+ failed \(InternalFailure\)/,
     );
-    const resolved = await ready(aws.engine(), petStore);
+    const resolved = await ready(moto.current.engine(), petStore);
     expect(resolved.state.ready).toBe(true);
-    expect(await aws.instancesOf(petStore)).toHaveLength(1);
+    expect(await moto.current.instancesOf(petStore)).toHaveLength(1);
   });
 });
 
 describe('AWS calls', () => {
   it('are 2 per look at a ready database (describe, read secret), and none for reconciles in between', async () => {
     const petStore = rdsPetStore({ name: 'budget' });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     await ready(engine, petStore);
     clock.advance(rdsDefaults.rotationCheckIntervalMs);
-    let before = aws.proxy.requests.length;
+    let before = moto.current.proxy.requests.length;
     await look(engine, petStore);
-    expect(aws.proxy.actionsSince(before)).toEqual(['rds:DescribeDBInstances', 'secretsmanager:GetSecretValue']);
+    expect(moto.current.proxy.actionsSince(before)).toEqual([
+      'rds:DescribeDBInstances',
+      'secretsmanager:GetSecretValue',
+    ]);
 
     clock.advance(60_000);
-    before = aws.proxy.requests.length;
+    before = moto.current.proxy.requests.length;
     const between = await look(engine, petStore);
-    expect(aws.proxy.actionsSince(before)).toEqual([]);
+    expect(moto.current.proxy.actionsSince(before)).toEqual([]);
     expect(between.state.requeueAfterMs).toBe(rdsDefaults.rotationCheckIntervalMs - 60_000);
     expect(between.connection).toBeDefined();
   });
@@ -166,15 +163,15 @@ describe('AWS calls', () => {
 describe('password rotation', () => {
   it('reaches the connection within rotationCheckIntervalMs of RDS rotating it', async () => {
     const petStore = rdsPetStore({ name: 'rotate' });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const before = await ready(engine, petStore);
     const id = before.state.instanceIdentifier ?? '';
-    await aws.direct.rds.send(
+    await moto.current.direct.rds.send(
       new ModifyDBInstanceCommand({ DBInstanceIdentifier: id, RotateMasterUserPassword: true, ApplyImmediately: true }),
     );
     // moto starts the rotation but leaves no value in the new version; RDS's rotation writes the new password.
     const secretArn = (await describeInstance(id)).MasterUserSecret?.SecretArn ?? '';
-    await aws.direct.secretsManager.send(
+    await moto.current.direct.secretsManager.send(
       new PutSecretValueCommand({
         SecretId: secretArn,
         SecretString: JSON.stringify({ username: 'admin', password: 'n3w/p@ss word' }),
@@ -196,13 +193,13 @@ describe('password rotation', () => {
 describe('in-place changes', () => {
   it('changes instance class, storage and backup retention with one ModifyDBInstance, then reports Available again', async () => {
     const petStore = rdsPetStore({ name: 'resize' });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const id = (await ready(engine, petStore)).state.instanceIdentifier ?? '';
     const resized = rdsPetStore({
       name: 'resize',
       rds: { instanceClass: 'db.t4g.small', allocatedStorage: 50, backupRetentionDays: 14 },
     });
-    const start = aws.proxy.requests.length;
+    const start = moto.current.proxy.requests.length;
     const changing = await look(engine, resized);
     expect(changing.state).toMatchObject({
       ready: false,
@@ -221,12 +218,12 @@ describe('in-place changes', () => {
 
     clock.advance(changing.state.requeueAfterMs ?? 0);
     expect((await look(engine, resized)).state).toMatchObject({ ready: true, reason: 'Available' });
-    expect(aws.proxy.actionsSince(start).filter((a) => a === 'rds:ModifyDBInstance')).toHaveLength(1);
+    expect(moto.current.proxy.actionsSince(start).filter((a) => a === 'rds:ModifyDBInstance')).toHaveLength(1);
   });
 
   it('turns on Multi-AZ and deletion protection when the environment becomes production, and retags', async () => {
     const petStore = rdsPetStore({ name: 'promote' });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     const id = (await ready(engine, petStore)).state.instanceIdentifier ?? '';
     const production = rdsPetStore({ name: 'promote', spec: { config: { environment: 'production' } } });
     await look(engine, production);
@@ -237,7 +234,7 @@ describe('in-place changes', () => {
 
   it('reports a version downgrade as Failed naming the field, and keeps the credentials flowing', async () => {
     const petStore = rdsPetStore({ name: 'downgrade', rds: { engineVersion: '17.2' } });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     await ready(engine, petStore);
     const resolved = await look(engine, rdsPetStore({ name: 'downgrade', rds: { engineVersion: '16.4' } }));
     expect(resolved.state).toMatchObject({ ready: false, reason: 'Failed' });
@@ -249,11 +246,11 @@ describe('in-place changes', () => {
 
   it('reports a change AWS refuses with its code, and does not send it again until the spec changes', async () => {
     const petStore = rdsPetStore({ name: 'refused' });
-    const engine = aws.engine();
+    const engine = moto.current.engine();
     await ready(engine, petStore);
     const bigger = rdsPetStore({ name: 'refused', rds: { allocatedStorage: 21 } });
-    aws.proxy.inject('rds:ModifyDBInstance', 'invalid-combination');
-    const start = aws.proxy.requests.length;
+    moto.current.proxy.inject('rds:ModifyDBInstance', 'invalid-combination');
+    const start = moto.current.proxy.requests.length;
     const refused = await look(engine, bigger);
     expect(refused.state).toMatchObject({
       ready: false,
@@ -266,7 +263,7 @@ describe('in-place changes', () => {
     expect(refused.connection).toBeDefined();
     clock.advance(rdsDefaults.rotationCheckIntervalMs);
     expect((await look(engine, bigger)).state.reason).toBe('Failed');
-    expect(aws.proxy.actionsSince(start).filter((a) => a === 'rds:ModifyDBInstance')).toHaveLength(1);
+    expect(moto.current.proxy.actionsSince(start).filter((a) => a === 'rds:ModifyDBInstance')).toHaveLength(1);
   });
 });
 
@@ -274,21 +271,21 @@ describe('standard SDK settings', () => {
   it('reach AWS through AWS_REGION and AWS_ENDPOINT_URL when no client is given', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, {
-      AWS_REGION: aws.moto.region,
-      AWS_ENDPOINT_URL: aws.proxy.endpoint,
+      AWS_REGION: moto.current.moto.region,
+      AWS_ENDPOINT_URL: moto.current.proxy.endpoint,
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
     });
     try {
       const engine = createRdsDatabase({
         clusterName: 'env-cluster',
-        dbSubnetGroupName: aws.moto.network.dbSubnetGroupName,
-        vpcSecurityGroupIds: [aws.moto.network.securityGroupId],
+        dbSubnetGroupName: moto.current.moto.network.dbSubnetGroupName,
+        vpcSecurityGroupIds: [moto.current.moto.network.securityGroupId],
       });
-      const before = aws.proxy.requests.length;
+      const before = moto.current.proxy.requests.length;
       const resolved = await look(engine, rdsPetStore({ name: 'sdk-env' }));
       expect(resolved.state.instanceIdentifier).toMatch(/^petstore-pets-sdk-env-/);
-      expect(aws.proxy.actionsSince(before)).toContain('rds:CreateDBInstance');
+      expect(moto.current.proxy.actionsSince(before)).toContain('rds:CreateDBInstance');
     } finally {
       process.env = saved;
     }
@@ -296,6 +293,6 @@ describe('standard SDK settings', () => {
 });
 
 it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
-  expect(aws.proxy.requests.length).toBeGreaterThan(0);
-  expect(undeclaredActions(aws.proxy)).toEqual([]);
+  expect(moto.current.proxy.requests.length).toBeGreaterThan(0);
+  expect(undeclaredActions(moto.current.proxy)).toEqual([]);
 });

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,4 +79,21 @@ const declared = new Set<string>(Object.values(awsActions));
 /** Actions the engine sent that are not in awsActions, so the IAM policy test never checked them (should be none). */
 export function undeclaredActions(proxy: FaultProxy): string[] {
   return [...new Set(proxy.requests.map((r) => r.action))].filter((action) => !declared.has(action));
+}
+
+/** moto behind a fault proxy for the calling test file: started before its tests, stopped after them. */
+export function useMotoRds(): { readonly current: MotoRds } {
+  let aws: MotoRds | undefined;
+  beforeAll(async () => {
+    aws = await startMotoRds();
+  }, 120_000);
+  afterAll(async () => {
+    await aws?.stop();
+  });
+  return {
+    get current() {
+      if (!aws) throw new Error('moto starts in beforeAll; use it inside hooks and tests');
+      return aws;
+    },
+  };
 }
