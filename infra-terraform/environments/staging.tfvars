@@ -18,6 +18,6 @@ node_desired_size   = 2
 endpoint_public_access_cidrs = ["198.51.100.0/24"]
 
 cluster_admin_principal_arns = {
-  platform-team  = "arn:aws:iam::777788889999:role/PlatformAdmin"
+  platform-team = "arn:aws:iam::777788889999:role/PlatformAdmin"
   github-deploy = "arn:aws:iam::777788889999:role/pet-store-staging-github-deploy"
 }
