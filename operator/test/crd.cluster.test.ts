@@ -49,6 +49,28 @@ describe('PetStore admission', () => {
     expect(recursive).toContain('targetCPUUtilizationPercentage');
   });
 
+  it.each(
+    (
+      [
+        ['the requirements’ upper-case log level', { config: { logLevel: 'INFO' } }],
+        [
+          'a /16 network, the widest allowed',
+          { networkPolicy: { allowedCIDRs: ['10.0.0.0/16'], databaseCIDRs: ['fd00::/56'] } },
+        ],
+        [
+          'production RDS backups kept 7 days',
+          { config: { environment: 'production' }, database: { engine: 'rds', rds: { backupRetentionDays: 7 } } },
+        ],
+        [
+          'staging RDS backups kept 1 day',
+          { config: { environment: 'staging' }, database: { engine: 'rds', rds: { backupRetentionDays: 1 } } },
+        ],
+      ] as const
+    ).map(([name, spec], index) => [name, spec, index] as const),
+  )('accepts %s', async (_name, spec, index) => {
+    expect(await refusal(['create', '-f', '-'], manifest(`valid-${index}`, spec))).toBeUndefined();
+  });
+
   it.each(invalidSpecs.map((c, i) => [c.name, c, i] as const))(
     'refuses %s, naming the field',
     async (_name, invalid, index) => {

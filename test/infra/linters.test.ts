@@ -29,7 +29,7 @@ describe('infrastructure linters', () => {
     expect(result.status === 0 ? '' : result.output).toBe('');
   });
 
-  it.each(['dev', 'prod'])('tflint: no findings with environments/%s.tfvars', (environment) => {
+  it.each(['dev', 'staging', 'prod'])('tflint: no findings with environments/%s.tfvars', (environment) => {
     const tflint = requireTool('tflint');
     const result = runTool(tflint, [
       '--chdir',

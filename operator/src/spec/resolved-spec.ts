@@ -50,7 +50,7 @@ export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): Res
   return {
     image: spec.image ?? defaults.apiImage,
     environment,
-    logLevel: spec.config?.logLevel ?? 'info',
+    logLevel: normalLogLevel(spec.config?.logLevel ?? 'info'),
     paginationLimit: spec.config?.paginationLimit ?? 20,
     corsOrigins: spec.config?.corsOrigins ?? [],
     replicas: engine === 'sqlite' ? 1 : (spec.replicas ?? 2),
@@ -122,4 +122,10 @@ function stringsOnly(values: Record<string, string | undefined> | undefined): Re
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values ?? {})) if (value !== undefined) out[key] = value;
   return out;
+}
+
+/** The API's lower-case level for a CRD spelling: INFO is info, and Python's WARNING and CRITICAL are warn and fatal. */
+export function normalLogLevel(level: string): string {
+  const lower = level.toLowerCase();
+  return ({ warning: 'warn', critical: 'fatal' } as Record<string, string>)[lower] ?? lower;
 }

@@ -55,9 +55,23 @@ export interface PetStoreSpec {
      */
     environment?: 'development' | 'staging' | 'production';
     /**
-     * Log level of the API (LOG_LEVEL).
+     * Log level of the API (LOG_LEVEL). The upper-case spellings of the requirements (INFO, DEBUG, WARNING, CRITICAL, ...) are accepted and normalised to the lower-case level the API reads.
      */
-    logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+    logLevel?:
+      | 'trace'
+      | 'debug'
+      | 'info'
+      | 'warn'
+      | 'error'
+      | 'fatal'
+      | 'TRACE'
+      | 'DEBUG'
+      | 'INFO'
+      | 'WARN'
+      | 'WARNING'
+      | 'ERROR'
+      | 'FATAL'
+      | 'CRITICAL';
     /**
      * Default and maximum page size of list endpoints (PAGINATION_LIMIT).
      */
@@ -145,7 +159,7 @@ export interface PetStoreSpec {
      */
     className?: string;
     /**
-     * Whether the load balancer is reachable from the internet or only inside the VPC.
+     * Whether the load balancer is reachable from the internet or only inside the VPC. An internet-facing load balancer serves HTTPS only (HTTP redirects to it) in every environment; an internal one serves HTTP unless tls is set.
      */
     scheme?: 'internet-facing' | 'internal';
     /**
@@ -153,7 +167,7 @@ export interface PetStoreSpec {
      */
     path?: string;
     /**
-     * Serve HTTPS with an ACM certificate and redirect HTTP to it. Required in production.
+     * Serve HTTPS with this ACM certificate and redirect HTTP to it. Required in production. Without it, an internet-facing load balancer still serves HTTPS only, with the ACM certificate the AWS Load Balancer Controller finds for host.
      */
     tls?: {
       /**
@@ -171,13 +185,13 @@ export interface PetStoreSpec {
      */
     enabled?: boolean;
     /**
-     * Networks allowed to reach the API (the load balancer's subnets). Defaults to the operator's configured list.
+     * Networks allowed to reach the API (the load balancer's subnets). Defaults to the operator's configured list. Each must be a /16 or narrower (IPv6: /56 or narrower), so no PetStore can open its pods to the internet.
      *
      * @maxItems 32
      */
     allowedCIDRs?: string[];
     /**
-     * Networks the pods may reach on the database port (5432) for external and rds databases. Defaults to the operator's configured list.
+     * Networks the pods may reach on the database port (5432) for external and rds databases. Defaults to the operator's configured list. Each must be a /16 or narrower (IPv6: /56 or narrower).
      *
      * @maxItems 32
      */
