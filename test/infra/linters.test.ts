@@ -17,6 +17,7 @@ const shellScripts = [
   'scripts/lib/common.sh',
   'test/infra/stand-ins/stand-in.sh',
   'test/tools/provision-go-tools.sh',
+  'test/tools/provision-prometheus.sh',
 ];
 
 describe('infrastructure linters', () => {
