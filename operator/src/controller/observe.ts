@@ -5,6 +5,7 @@ import { serviceUrl } from '../builders/ingress.ts';
 import type { DatabaseState } from './database.ts';
 import type { MigrationPlan } from './migration.ts';
 import type { ResolvedSpec } from './resolved-spec.ts';
+import { replicaFailure } from './rollout/workload-problems.ts';
 
 /** What went wrong in this pass, if anything. */
 export interface ReconcileProblem {
@@ -108,6 +109,18 @@ function verdict(observation: Observation): Verdict {
       progressing: false,
       degraded: true,
       stalled: true,
+    };
+  }
+  // Pods that cannot be created say why (quota, admission, a missing ServiceAccount) rather than "0 of 1 updated".
+  const cannotCreate = rollout.complete ? undefined : replicaFailure(deployment);
+  if (cannotCreate) {
+    return {
+      ready: false,
+      reason: cannotCreate.reason,
+      message: cannotCreate.message,
+      progressing: true,
+      degraded: true,
+      stalled: false,
     };
   }
   if (!rollout.complete) {
