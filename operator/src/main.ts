@@ -1,5 +1,6 @@
 // The operator process: flags and environment → informers, leader election and the PetStore controller.
 import { KubeConfig } from '@kubernetes/client-node';
+import { Counter } from 'prom-client';
 import { addPetStoreController } from './petstore-controller.ts';
 import { createKubeClient, observeRequests } from './k8s/client.ts';
 import { loadOperatorConfig, OperatorConfigError } from './operator-config.ts';
@@ -40,7 +41,14 @@ let externalDatabases = {};
 if (operatorConfig.rds) {
   const { createRdsDatabase } = await import('./database/rds/index.ts');
   try {
-    externalDatabases = { rds: createRdsDatabase({ ...operatorConfig.rds }) };
+    const { awsRequestsMetric } = await import('./database/rds/aws-metrics.ts');
+    const awsRequests = new Counter({ ...awsRequestsMetric, registers: [manager.metrics.registry] });
+    externalDatabases = {
+      rds: createRdsDatabase({
+        ...operatorConfig.rds,
+        observeAwsRequest: (request) => awsRequests.inc({ ...request }),
+      }),
+    };
   } catch (error) {
     fail(`RDS settings: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,4 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { Gauge } from 'prom-client';
+import type { PetStore } from './api/v1alpha1/petstore.ts';
+import { conditionMetric, conditionSamples } from './controller/condition-metrics.ts';
 import { managedBySelector } from './builders/metadata.ts';
 import type { ObjectCache, ReconcileContext } from './controller/context.ts';
 import { createReconciler, type ExternalDatabases } from './controller/reconcile.ts';
@@ -52,6 +55,15 @@ export function addPetStoreController(
   externalDatabases: ExternalDatabases = {},
 ): void {
   const reconciler = createReconciler({ ...ctx, cache: cacheOf(manager) }, externalDatabases);
+  const petStores = manager.informer<PetStore>(watchSpecOf(kinds.PetStore)).cache;
+  new Gauge({
+    ...conditionMetric,
+    registers: [manager.metrics.registry],
+    collect() {
+      this.reset();
+      for (const sample of conditionSamples(petStores.list())) this.set(sample.labels, sample.value);
+    },
+  });
   manager.addController({
     name: 'petstore',
     primary: watchSpecOf(kinds.PetStore),

@@ -4,6 +4,7 @@ import type { PetStore } from '../../api/v1alpha1/petstore.ts';
 import type { ReconcileContext } from '../../controller/context.ts';
 import type { ExternalDatabase, ResolvedDatabase } from '../../controller/database.ts';
 import type { ResolvedSpec } from '../../controller/resolved-spec.ts';
+import { observeAwsRequests } from './aws-metrics.ts';
 import { AwsSession, type AwsClients } from './aws-session.ts';
 import { deleteInstanceStep } from './delete-instance.ts';
 import { desiredInstance } from './desired-instance.ts';
@@ -36,6 +37,11 @@ export function createRdsDatabase(options: RdsDatabaseOptions): RdsDatabase {
     rds: options.rds ?? new RDSClient(config),
     secretsManager: options.secretsManager ?? new SecretsManagerClient(config),
   };
+  const observe = options.observeAwsRequest;
+  if (observe) {
+    observeAwsRequests(clients.rds, 'rds', observe);
+    observeAwsRequests(clients.secretsManager, 'secretsmanager', observe);
+  }
   const observations = new Observations();
   const keyOf = (petStore: PetStore) => `${petStore.metadata.namespace}/${petStore.metadata.name}`;
 
