@@ -18,6 +18,7 @@ const shellScripts = [
   'test/infra/stand-ins/stand-in.sh',
   'test/tools/provision-go-tools.sh',
   'test/tools/provision-prometheus.sh',
+  'test/tools/provision-monitoring-crds.sh',
 ];
 
 describe('infrastructure linters', () => {
