@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { builtinDefaults } from '../../operator/src/controller/operator-defaults.ts';
+import { builtinDefaults } from '../../operator/src/spec/operator-defaults.ts';
 import { awsRequestsMetric } from '../../operator/src/database/rds/aws-metrics.ts';
 import { RuntimeMetrics } from '../../operator/src/runtime/metrics.ts';
 import { checkRules, testRules, type RuleGroup, type RuleTest } from '../monitoring/promtool.ts';

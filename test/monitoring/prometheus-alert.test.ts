@@ -11,8 +11,8 @@ import { startLocalPostgres, type LocalPostgres } from '../../api/test/postgres/
 import type { PetStore } from '../../operator/src/api/v1alpha1/petstore.ts';
 import { buildPrometheusRule } from '../../operator/src/builders/monitoring/prometheus-rule.ts';
 import { buildServiceMonitor } from '../../operator/src/builders/monitoring/service-monitor.ts';
-import { builtinDefaults } from '../../operator/src/controller/operator-defaults.ts';
-import { resolveSpec } from '../../operator/src/controller/resolved-spec.ts';
+import { builtinDefaults } from '../../operator/src/spec/operator-defaults.ts';
+import { resolveSpec } from '../../operator/src/spec/resolved-spec.ts';
 import { freePorts } from '../cluster/ports.ts';
 import { waitFor } from '../cluster/wait.ts';
 import { requireTool } from '../infra/tools.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultAlertThresholds } from './resolved-monitoring.ts';
+import { defaultAlertThresholds, resolveRollout } from '../spec/resolved-monitoring.ts';
 import { monitoringStatus } from './monitoring-status.ts';
 
 const monitoring = (enabled: boolean | undefined) => ({
@@ -28,5 +28,22 @@ describe('monitoringStatus', () => {
       active: false,
       message: 'spec.monitoring.enabled is false',
     });
+  });
+});
+
+describe('resolveRollout', () => {
+  it.each([
+    [undefined, 300],
+    ['90s', 90],
+    ['5m', 300],
+    ['1h30m', 5400],
+    ['banana', 300],
+  ])('timeout %s is %i s', (timeout, seconds) => {
+    expect(resolveRollout(timeout === undefined ? {} : { rollout: { timeout } }).timeoutSeconds).toBe(seconds);
+  });
+
+  it('rolls back automatically unless the spec says otherwise', () => {
+    expect(resolveRollout({}).automaticRollback).toBe(true);
+    expect(resolveRollout({ rollout: { automaticRollback: false } }).automaticRollback).toBe(false);
   });
 });

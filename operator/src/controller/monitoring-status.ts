@@ -1,4 +1,4 @@
-import type { ResolvedMonitoring } from './resolved-monitoring.ts';
+import type { ResolvedMonitoring } from '../spec/resolved-monitoring.ts';
 
 export interface MonitoringStatus {
   /** The ServiceMonitor, PrometheusRule and dashboard are (to be) applied. */

@@ -62,6 +62,13 @@ describe('parseConfig', () => {
     expect(config.namespaces).toEqual(['pets']);
   });
 
+  it('elects a leader by default in a cluster, and not outside one (npm run operator needs no flags)', () => {
+    expect(parseConfig([], {}, inCluster).leaderElect).toBe(true);
+    const outside = parseConfig([], {}, {});
+    expect(outside.leaderElect).toBe(false);
+    expect(outside.leaderElectionNamespace).toBeUndefined();
+  });
+
   it.each([
     [['--leader-elect=false'], false],
     [['--no-leader-elect'], false],

@@ -4,8 +4,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { buildDashboard } from '../../src/builders/monitoring/grafana-dashboard.ts';
 import { buildPrometheusRule } from '../../src/builders/monitoring/prometheus-rule.ts';
-import { builtinDefaults } from '../../src/controller/operator-defaults.ts';
-import { resolveSpec } from '../../src/controller/resolved-spec.ts';
+import { builtinDefaults } from '../../src/spec/operator-defaults.ts';
+import { resolveSpec } from '../../src/spec/resolved-spec.ts';
 import { checkRules, testRules } from '../../../test/monitoring/promtool.ts';
 
 const petStore: PetStore = {

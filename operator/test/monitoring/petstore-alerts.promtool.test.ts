@@ -3,8 +3,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PetStore, PetStoreSpec } from '../../src/api/v1alpha1/petstore.ts';
 import { buildPrometheusRule, type PrometheusRule } from '../../src/builders/monitoring/prometheus-rule.ts';
-import { builtinDefaults } from '../../src/controller/operator-defaults.ts';
-import { resolveSpec } from '../../src/controller/resolved-spec.ts';
+import { builtinDefaults } from '../../src/spec/operator-defaults.ts';
+import { resolveSpec } from '../../src/spec/resolved-spec.ts';
 import { checkRules, testRules, type RuleTest } from '../../../test/monitoring/promtool.ts';
 
 const runbook = builtinDefaults.runbookUrl;

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { buildPrometheusRule } from '../../src/builders/monitoring/prometheus-rule.ts';
-import { builtinDefaults } from '../../src/controller/operator-defaults.ts';
-import { resolveSpec } from '../../src/controller/resolved-spec.ts';
+import { builtinDefaults } from '../../src/spec/operator-defaults.ts';
+import { resolveSpec } from '../../src/spec/resolved-spec.ts';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 
 const runbook = readFileSync(path.resolve(import.meta.dirname, '../../../docs/runbook.md'), 'utf8');

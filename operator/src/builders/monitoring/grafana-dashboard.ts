@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../../controller/resolved-spec.ts';
+import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 import { childMetadata, labels } from '../metadata.ts';
 import { parseQuantity } from '../quantity.ts';
 import { podMatchers, recorded, scrapeMatchers } from './queries.ts';

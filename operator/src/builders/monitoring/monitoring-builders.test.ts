@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PetStore, PetStoreSpec } from '../../api/v1alpha1/petstore.ts';
-import { builtinDefaults } from '../../controller/operator-defaults.ts';
-import { resolveSpec } from '../../controller/resolved-spec.ts';
+import { builtinDefaults } from '../../spec/operator-defaults.ts';
+import { resolveSpec } from '../../spec/resolved-spec.ts';
 import { buildDashboard, buildDashboardConfigMap, dashboardKey } from './grafana-dashboard.ts';
 import { buildPrometheusRule, petStoreAlerts } from './prometheus-rule.ts';
 import { buildServiceMonitor } from './service-monitor.ts';

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../../controller/resolved-spec.ts';
+import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 import { childMetadata } from '../metadata.ts';
 import { parseQuantity } from '../quantity.ts';
 import { podMatchers, recorded, recordingRules, scrapeMatchers } from './queries.ts';
@@ -126,10 +126,8 @@ export function buildPrometheusRule(petStore: PetStore, spec: ResolvedSpec): Pro
     kind: 'PrometheusRule',
     metadata: childMetadata(petStore, prometheusRuleName(petStore)),
     spec: {
-      groups: [
-        { name: `petstore.${namespace}.${name}.recording`, rules: recordingRules(petStore) },
-        { name: `petstore.${namespace}.${name}.alerts`, rules },
-      ],
+      // One group: its rules evaluate in order, so each alert reads the recording rules of the same evaluation.
+      groups: [{ name: `petstore.${namespace}.${name}`, rules: [...recordingRules(petStore), ...rules] }],
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../../controller/resolved-spec.ts';
+import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 import { childMetadata, selectorLabels } from '../metadata.ts';
 
 /** monitoring.coreos.com/v1 ServiceMonitor, the fields the operator sets. */

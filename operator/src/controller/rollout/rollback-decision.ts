@@ -4,7 +4,7 @@ import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node'
 import { configChecksumAnnotation } from '../../builders/deployment.ts';
 import { formatDuration } from '../../runtime/duration.ts';
 import { rolloutState } from '../observe.ts';
-import type { ResolvedRollout } from '../resolved-monitoring.ts';
+import type { ResolvedRollout } from '../../spec/resolved-monitoring.ts';
 import { workloadProblem } from './workload-problems.ts';
 
 /** A release of the API pods: what a pod template runs. */

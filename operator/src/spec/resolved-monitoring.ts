@@ -1,5 +1,4 @@
 import type { PetStoreSpec } from '../api/v1alpha1/petstore.ts';
-import { parseDuration } from '../runtime/duration.ts';
 
 /** Alert thresholds of a PetStore's PrometheusRule, with the requirements' values as defaults. */
 export interface AlertThresholds {
@@ -54,10 +53,17 @@ export function resolveMonitoring(spec: PetStoreSpec, runbookUrl: string): Resol
 
 /** The rollout settings; a timeout the schema would refuse (older objects, a bypassed webhook) falls back to 5 minutes. */
 export function resolveRollout(spec: PetStoreSpec): ResolvedRollout {
-  const timeoutMs = spec.rollout?.timeout === undefined ? undefined : parseDuration(spec.rollout.timeout);
+  const seconds = spec.rollout?.timeout === undefined ? undefined : durationSeconds(spec.rollout.timeout);
   return {
-    timeoutSeconds:
-      timeoutMs === undefined || timeoutMs <= 0 ? defaultRolloutTimeoutSeconds : Math.round(timeoutMs / 1000),
+    timeoutSeconds: seconds === undefined || seconds <= 0 ? defaultRolloutTimeoutSeconds : seconds,
     automaticRollback: spec.rollout?.automaticRollback ?? true,
   };
+}
+
+/** Seconds of a duration as the CRD allows it (`90s`, `5m`, `1h30m`); undefined for anything else. */
+function durationSeconds(text: string): number | undefined {
+  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (!match || text === '') return undefined;
+  const [, hours = '0', minutes = '0', seconds = '0'] = match;
+  return Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
 }
