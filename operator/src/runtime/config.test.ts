@@ -111,8 +111,8 @@ describe('parseConfig', () => {
       expect(() => parseConfig(argv, env, inCluster)).toThrow(message);
     });
 
-    it('asks for a Lease namespace outside a cluster unless leader election is off', () => {
-      expect(() => parseConfig([], {}, {})).toThrow(/--leader-election-namespace \(or POD_NAMESPACE\)/);
+    it('asks for a Lease namespace outside a cluster when leader election is turned on', () => {
+      expect(() => parseConfig(['--leader-elect'], {}, {})).toThrow(/--leader-election-namespace \(or POD_NAMESPACE\)/);
       expect(parseConfig(['--leader-elect=false'], {}, {}).leaderElect).toBe(false);
     });
 
