@@ -28,6 +28,14 @@ export function watchSpecOf(kind: ResourceKind): WatchSpec {
   return kind === kinds.PetStore ? { ...kind } : { ...kind, labelSelector: managedBySelector };
 }
 
+/** Kinds served only where optional CRDs are installed (the Prometheus Operator's): watched only when discovered. */
+export const optionalKinds: readonly ResourceKind[] = [kinds.ServiceMonitor, kinds.PrometheusRule];
+
+/** Whether the operator watches `kind`: always, or for an optional kind when discovery found it at start. */
+function watched(kind: ResourceKind, monitoringServed: boolean): boolean {
+  return !optionalKinds.includes(kind) || monitoringServed;
+}
+
 /** Every kind the operator lists and watches. */
 export const watchedKinds: readonly ResourceKind[] = [kinds.PetStore, ...ownedKinds, ...sharedKinds];
 
@@ -40,13 +48,16 @@ function anyPetStoreIn(manager: Manager, object: KubeObject): ObjectKey[] {
   return first?.metadata?.name ? [{ namespace, name: first.metadata.name }] : [];
 }
 
-/** The reconciler's read access, served from the manager's informer caches. */
-export function cacheOf(manager: Manager): ObjectCache {
+/**
+ * The reconciler's read access, served from the manager's informer caches. A kind the cluster does not serve has no
+ * informer and no objects.
+ */
+export function cacheOf(manager: Manager, monitoringServed = false): ObjectCache {
   return {
     get: <T extends KubernetesObject>(kind: ResourceKind, namespace: string, name: string) =>
-      manager.informer<T>(watchSpecOf(kind)).cache.get(namespace, name),
+      watched(kind, monitoringServed) ? manager.informer<T>(watchSpecOf(kind)).cache.get(namespace, name) : undefined,
     list: <T extends KubernetesObject>(kind: ResourceKind, namespace: string) =>
-      manager.informer<T>(watchSpecOf(kind)).cache.list(namespace),
+      watched(kind, monitoringServed) ? manager.informer<T>(watchSpecOf(kind)).cache.list(namespace) : [],
   };
 }
 
@@ -56,7 +67,11 @@ export function addPetStoreController(
   ctx: Omit<ReconcileContext, 'cache'>,
   engines: Engines = {},
 ): void {
-  const reconciler = createReconciler({ ...ctx, cache: cacheOf(manager) }, { ...builtinEngines, ...engines });
+  const monitoringServed = ctx.defaults.monitoringServed === true;
+  const reconciler = createReconciler(
+    { ...ctx, cache: cacheOf(manager, monitoringServed) },
+    { ...builtinEngines, ...engines },
+  );
   const petStores = manager.informer<PetStore>(watchSpecOf(kinds.PetStore)).cache;
   new Gauge({
     ...conditionMetric,
@@ -69,7 +84,7 @@ export function addPetStoreController(
   manager.addController({
     name: 'petstore',
     primary: watchSpecOf(kinds.PetStore),
-    owns: ownedKinds.map(watchSpecOf),
+    owns: ownedKinds.filter((kind) => watched(kind, monitoringServed)).map(watchSpecOf),
     // A change to a shared object needs one reconcile in its namespace (each one ensures them); any PetStore there will do.
     watches: sharedKinds.map((kind) => ({ spec: watchSpecOf(kind), map: (object) => anyPetStoreIn(manager, object) })),
     reconcile: (key, context) => reconciler.reconcile(key, { log: context.log, signal: context.signal }),

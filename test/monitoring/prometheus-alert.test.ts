@@ -13,6 +13,7 @@ import { buildPrometheusRule } from '../../operator/src/builders/monitoring/prom
 import { buildServiceMonitor } from '../../operator/src/builders/monitoring/service-monitor.ts';
 import { builtinDefaults } from '../../operator/src/spec/operator-defaults.ts';
 import { resolveSpec } from '../../operator/src/spec/resolved-spec.ts';
+import { sqliteConnection } from '../../operator/src/spec/database-connection.ts';
 import { freePorts } from '../cluster/ports.ts';
 import { waitFor } from '../cluster/wait.ts';
 import { requireTool } from '../infra/tools.ts';
@@ -78,8 +79,8 @@ beforeAll(async () => {
 
   // The operator's ServiceMonitor and PrometheusRule, as Prometheus Operator would load them. Two liberties keep the
   // test short: scrapes and evaluations every 2 s, and `for: 20s` in place of 5m (promtool tests the real durations).
-  const monitor = buildServiceMonitor(petStore, spec)!;
-  const rule = buildPrometheusRule(petStore, spec)!;
+  const monitor = buildServiceMonitor({ petStore: petStore, spec: spec, connection: sqliteConnection });
+  const rule = buildPrometheusRule({ petStore: petStore, spec: spec, connection: sqliteConnection });
   const groups = rule.spec.groups.map((group) => ({
     ...group,
     rules: group.rules.map((entry) => (entry.for ? { ...entry, for: '20s' } : entry)),

@@ -6,6 +6,7 @@ const monitoring = (enabled: boolean | undefined) => ({
   enabled,
   alerts: defaultAlertThresholds,
   runbookUrl: 'https://x',
+  served: true,
 });
 
 describe('monitoringStatus', () => {

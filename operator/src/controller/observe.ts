@@ -5,6 +5,7 @@ import { serviceUrl } from '../builders/ingress.ts';
 import type { DatabaseState } from '../database/engine.ts';
 import type { ResolvedSpec } from '../spec/resolved-spec.ts';
 import type { ReconcileProblem } from './error-policy.ts';
+import { monitoringStatus } from './monitoring-status.ts';
 import { replicaFailure } from './rollout/workload-problems.ts';
 
 /** Where the schema migration for the wanted image stands (the migration dependent's phase). */
@@ -217,6 +218,7 @@ export function computeStatus(observation: Observation): PetStoreStatus {
     replicasSummary: `${readyReplicas}/${replicas}`,
     selector,
     ...(spec ? { url: serviceUrl(petStore, spec) } : {}),
+    ...(spec ? { monitoring: monitoringStatus(spec.monitoring, spec.monitoring.served) } : {}),
     ...(spec
       ? {
           database: {

@@ -15,6 +15,8 @@ export interface OperatorDefaults {
   costCenter: string;
   /** Where docs/runbook.md is published; the PetStore alerts' runbook_url links point at its sections. */
   runbookUrl: string;
+  /** Whether the cluster serves the Prometheus Operator's kinds; set from discovery when the operator starts. */
+  monitoringServed?: boolean;
 }
 
 export const builtinDefaults: OperatorDefaults = {

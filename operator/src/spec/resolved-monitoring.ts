@@ -19,6 +19,8 @@ export interface ResolvedMonitoring {
   alerts: AlertThresholds;
   /** docs/runbook.md as published for this installation; alerts link its sections. */
   runbookUrl: string;
+  /** The cluster serves monitoring.coreos.com/v1 ServiceMonitor and PrometheusRule (discovery, at operator start). */
+  served: boolean;
 }
 
 export interface ResolvedRollout {
@@ -36,7 +38,7 @@ export const defaultAlertThresholds: AlertThresholds = {
 
 export const defaultRolloutTimeoutSeconds = 300;
 
-export function resolveMonitoring(spec: PetStoreSpec, runbookUrl: string): ResolvedMonitoring {
+export function resolveMonitoring(spec: PetStoreSpec, runbookUrl: string, served: boolean): ResolvedMonitoring {
   const alerts = spec.monitoring?.alerts ?? {};
   return {
     enabled: spec.monitoring?.enabled,
@@ -48,6 +50,7 @@ export function resolveMonitoring(spec: PetStoreSpec, runbookUrl: string): Resol
       podRestarts: alerts.podRestarts ?? defaultAlertThresholds.podRestarts,
     },
     runbookUrl,
+    served,
   };
 }
 

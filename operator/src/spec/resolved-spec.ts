@@ -108,7 +108,7 @@ export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): Res
     quotaEnabled: spec.quota?.enabled ?? true,
     serviceAccountAnnotations: stringsOnly(spec.serviceAccount?.annotations),
     tags: { owner: spec.tags?.owner ?? defaults.owner, costCenter: spec.tags?.costCenter ?? defaults.costCenter },
-    monitoring: resolveMonitoring(spec, defaults.runbookUrl),
+    monitoring: resolveMonitoring(spec, defaults.runbookUrl, defaults.monitoringServed ?? false),
     rollout: resolveRollout(spec),
   };
 }

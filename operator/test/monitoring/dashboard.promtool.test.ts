@@ -6,6 +6,7 @@ import { buildDashboard } from '../../src/builders/monitoring/grafana-dashboard.
 import { buildPrometheusRule } from '../../src/builders/monitoring/prometheus-rule.ts';
 import { builtinDefaults } from '../../src/spec/operator-defaults.ts';
 import { resolveSpec } from '../../src/spec/resolved-spec.ts';
+import { sqliteConnection } from '../../src/spec/database-connection.ts';
 import { checkRules, testRules } from '../../../test/monitoring/promtool.ts';
 
 const petStore: PetStore = {
@@ -15,7 +16,7 @@ const petStore: PetStore = {
   spec: { database: { engine: 'external', external: { secretName: 'db' } } },
 };
 const spec = resolveSpec(petStore, builtinDefaults);
-const dashboard = buildDashboard(petStore, spec)!;
+const dashboard = buildDashboard({ petStore: petStore, spec: spec, connection: sqliteConnection });
 const queries = dashboard.panels.flatMap((panel) =>
   panel.targets.map((target) => ({ panel: panel.title, refId: target.refId, expr: target.expr })),
 );
@@ -53,7 +54,7 @@ describe('the PetStore dashboard', () => {
         values: '1x20',
       },
     ];
-    const rules = buildPrometheusRule(petStore, spec)!.spec.groups;
+    const rules = buildPrometheusRule({ petStore: petStore, spec: spec, connection: sqliteConnection }).spec.groups;
     const result = testRules(
       [...rules, { name: 'dashboard', rules: asRecords }],
       [

@@ -11,6 +11,7 @@ import { buildPrometheusRule } from '../../src/builders/monitoring/prometheus-ru
 import { buildServiceMonitor } from '../../src/builders/monitoring/service-monitor.ts';
 import { builtinDefaults } from '../../src/spec/operator-defaults.ts';
 import { resolveSpec } from '../../src/spec/resolved-spec.ts';
+import { sqliteConnection } from '../../src/spec/database-connection.ts';
 
 const namespace = useNamespace();
 const group = `monitoring-${randomBytes(3).toString('hex')}.petstore-test.example.com`;
@@ -54,7 +55,7 @@ describe('the monitoring objects against the real monitoring.coreos.com schemas'
     ['PrometheusRule', buildPrometheusRule],
   ] as const)('the %s is accepted with every field kept', async (_, build) => {
     const store = petStore();
-    const object = build(store, resolveSpec(store, builtinDefaults))!;
+    const object = build({ petStore: store, spec: resolveSpec(store, builtinDefaults), connection: sqliteConnection });
     expect((await dryRun(object)).spec).toEqual(JSON.parse(JSON.stringify(object.spec)));
   });
 });

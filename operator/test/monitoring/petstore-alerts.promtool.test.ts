@@ -5,6 +5,7 @@ import type { PetStore, PetStoreSpec } from '../../src/api/v1alpha1/petstore.ts'
 import { buildPrometheusRule, type PrometheusRule } from '../../src/builders/monitoring/prometheus-rule.ts';
 import { builtinDefaults } from '../../src/spec/operator-defaults.ts';
 import { resolveSpec } from '../../src/spec/resolved-spec.ts';
+import { sqliteConnection } from '../../src/spec/database-connection.ts';
 import { checkRules, testRules, type RuleTest } from '../../../test/monitoring/promtool.ts';
 
 const runbook = builtinDefaults.runbookUrl;
@@ -20,9 +21,11 @@ function petStore(spec: PetStoreSpec = {}, name = 'shop'): PetStore {
 
 function rule(spec: PetStoreSpec = {}, name = 'shop'): PrometheusRule {
   const store = petStore(spec, name);
-  const built = buildPrometheusRule(store, resolveSpec(store, builtinDefaults));
-  if (!built) throw new Error('no PrometheusRule');
-  return built;
+  return buildPrometheusRule({
+    petStore: store,
+    spec: resolveSpec(store, builtinDefaults),
+    connection: sqliteConnection,
+  });
 }
 
 /** Runs promtool test rules and fails with promtool's own report. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { buildPrometheusRule } from '../../src/builders/monitoring/prometheus-rule.ts';
 import { builtinDefaults } from '../../src/spec/operator-defaults.ts';
 import { resolveSpec } from '../../src/spec/resolved-spec.ts';
+import { sqliteConnection } from '../../src/spec/database-connection.ts';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 
 const runbook = readFileSync(path.resolve(import.meta.dirname, '../../../docs/runbook.md'), 'utf8');
@@ -19,7 +20,11 @@ describe('runbook links', () => {
       metadata: { name: 'shop', namespace: 'pets', uid: 'u' },
       spec: {},
     };
-    const rule = buildPrometheusRule(petStore, resolveSpec(petStore, builtinDefaults))!;
+    const rule = buildPrometheusRule({
+      petStore: petStore,
+      spec: resolveSpec(petStore, builtinDefaults),
+      connection: sqliteConnection,
+    });
     const anchors = rule.spec.groups
       .flatMap((g) => g.rules)
       .filter((r) => r.alert)

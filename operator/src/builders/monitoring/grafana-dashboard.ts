@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
+import type { BuildInputs } from '../../spec/build-inputs.ts';
 import { childMetadata, labels } from '../metadata.ts';
 import { parseQuantity } from '../quantity.ts';
 import { podMatchers, recorded, scrapeMatchers } from './queries.ts';
@@ -45,10 +45,9 @@ export function dashboardKey(petStore: PetStore): string {
 /**
  * The PetStore's Grafana dashboard: the RED metrics (from the same recording rules the alerts use), saturation (CPU and
  * memory against the limits, in-flight requests, database pool), restarts and the PetStore's conditions as the operator
- * exports them. Undefined when monitoring is off in the spec.
+ * exports them.
  */
-export function buildDashboard(petStore: PetStore, spec: ResolvedSpec): Dashboard | undefined {
-  if (spec.monitoring.enabled === false) return undefined;
+export function buildDashboard({ petStore, spec }: BuildInputs): Dashboard {
   const { namespace, name } = petStore.metadata;
   const m = scrapeMatchers(petStore);
   const { alerts } = spec.monitoring;
@@ -137,9 +136,9 @@ export function buildDashboard(petStore: PetStore, spec: ResolvedSpec): Dashboar
 }
 
 /** The dashboard as the sidecar picks it up: a ConfigMap labelled grafana_dashboard=1 in the PetStore's namespace. */
-export function buildDashboardConfigMap(petStore: PetStore, spec: ResolvedSpec): V1ConfigMap | undefined {
-  const dashboard = buildDashboard(petStore, spec);
-  if (!dashboard) return undefined;
+export function buildDashboardConfigMap(inputs: BuildInputs): V1ConfigMap {
+  const { petStore } = inputs;
+  const dashboard = buildDashboard(inputs);
   const metadata = childMetadata(petStore, dashboardName(petStore), { [dashboardFolderAnnotation]: 'PetStores' });
   return {
     apiVersion: 'v1',

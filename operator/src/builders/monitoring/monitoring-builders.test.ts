@@ -6,6 +6,9 @@ import { resolveSpec } from '../../spec/resolved-spec.ts';
 import { buildDashboard, buildDashboardConfigMap, dashboardKey } from './grafana-dashboard.ts';
 import { buildPrometheusRule, petStoreAlerts } from './prometheus-rule.ts';
 import { buildServiceMonitor } from './service-monitor.ts';
+import { wantsMonitoring } from './wants-monitoring.ts';
+import type { BuildInputs } from '../../spec/build-inputs.ts';
+import { sqliteConnection } from '../../spec/database-connection.ts';
 
 const petStore = (spec: PetStoreSpec = {}, name = 'shop', namespace = 'pets'): PetStore => ({
   apiVersion: 'petstore.example.com/v1alpha1',
@@ -13,29 +16,35 @@ const petStore = (spec: PetStoreSpec = {}, name = 'shop', namespace = 'pets'): P
   metadata: { name, namespace, uid: `uid-${name}` },
   spec,
 });
-type Builder = (p: PetStore, s: ReturnType<typeof resolveSpec>) => KubernetesObject | undefined;
+type Builder = (inputs: BuildInputs) => KubernetesObject;
 const builders: [string, Builder][] = [
   ['ServiceMonitor', buildServiceMonitor],
   ['PrometheusRule', buildPrometheusRule],
   ['dashboard ConfigMap', buildDashboardConfigMap],
 ];
-const build = <T>(builder: (p: PetStore, s: ReturnType<typeof resolveSpec>) => T, store: PetStore): T =>
-  builder(store, resolveSpec(store, builtinDefaults));
+const inputsOf = (store: PetStore, served = true): BuildInputs => ({
+  petStore: store,
+  spec: resolveSpec(store, { ...builtinDefaults, monitoringServed: served }),
+  connection: sqliteConnection,
+});
+const build = <T>(builder: (inputs: BuildInputs) => T, store: PetStore): T => builder(inputsOf(store));
 
 const alertExpr = (store: PetStore, alert: string) =>
-  build(buildPrometheusRule, store)!
+  build(buildPrometheusRule, store)
     .spec.groups.flatMap((g) => g.rules)
     .find((r) => r.alert === alert)!.expr;
 
 describe('monitoring builders', () => {
-  it.each(builders)('%s: none when spec.monitoring.enabled is false, one when it is unset or true', (_, builder) => {
-    expect(build(builder, petStore({ monitoring: { enabled: false } }))).toBeUndefined();
-    expect(build(builder, petStore())).toBeDefined();
-    expect(build(builder, petStore({ monitoring: { enabled: true } }))).toBeDefined();
+  it('are wanted when the cluster serves the Prometheus Operator kinds and the spec does not turn them off', () => {
+    expect(wantsMonitoring(inputsOf(petStore()))).toBe(true);
+    expect(wantsMonitoring(inputsOf(petStore({ monitoring: { enabled: true } })))).toBe(true);
+    expect(wantsMonitoring(inputsOf(petStore({ monitoring: { enabled: false } })))).toBe(false);
+    expect(wantsMonitoring(inputsOf(petStore(), false))).toBe(false);
+    expect(wantsMonitoring(inputsOf(petStore({ monitoring: { enabled: true } }), false))).toBe(false);
   });
 
   it.each(builders)('%s: owned by the PetStore, in its namespace, with the managed-by label', (_, builder) => {
-    const object = build(builder, petStore())!;
+    const object = build(builder, petStore());
     expect(object.metadata?.namespace).toBe('pets');
     expect(object.metadata?.ownerReferences).toEqual([
       expect.objectContaining({ kind: 'PetStore', name: 'shop', controller: true }),
@@ -44,7 +53,7 @@ describe('monitoring builders', () => {
   });
 
   it('the ServiceMonitor scrapes /metrics of the PetStore’s Service in its own namespace only', () => {
-    expect(build(buildServiceMonitor, petStore())!.spec).toEqual({
+    expect(build(buildServiceMonitor, petStore()).spec).toEqual({
       selector: { matchLabels: { 'app.kubernetes.io/name': 'petstore', 'app.kubernetes.io/instance': 'shop' } },
       namespaceSelector: { matchNames: ['pets'] },
       endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s', scheme: 'http' }],
@@ -52,7 +61,7 @@ describe('monitoring builders', () => {
   });
 
   it('the PrometheusRule has the five alerts of the requirements, each with severity, runbook and the PetStore’s name', () => {
-    const rule = build(buildPrometheusRule, petStore())!;
+    const rule = build(buildPrometheusRule, petStore());
     const alerts = rule.spec.groups.flatMap((g) => g.rules).filter((r) => r.alert);
     expect(alerts.map((a) => a.alert)).toEqual(Object.keys(petStoreAlerts));
     for (const alert of alerts) {
@@ -111,7 +120,7 @@ describe('monitoring builders', () => {
 
   it('the dashboard ConfigMap carries the Grafana sidecar label and one JSON dashboard', () => {
     const store = petStore();
-    const configMap = build(buildDashboardConfigMap, store)!;
+    const configMap = build(buildDashboardConfigMap, store);
     expect(configMap.metadata?.name).toBe('shop-dashboard');
     expect(configMap.metadata?.labels).toMatchObject({ grafana_dashboard: '1' });
     expect(Object.keys(configMap.data ?? {})).toEqual([dashboardKey(store)]);
@@ -119,7 +128,7 @@ describe('monitoring builders', () => {
   });
 
   it('the dashboard shows RED, saturation, restarts and conditions, with a stable uid per PetStore', () => {
-    const dashboard = build(buildDashboard, petStore())!;
+    const dashboard = build(buildDashboard, petStore());
     expect(dashboard.title).toBe('PetStore pets/shop');
     expect(dashboard.panels.map((p) => p.title)).toEqual([
       'Request rate',
@@ -133,7 +142,7 @@ describe('monitoring builders', () => {
     ]);
     expect(dashboard.uid).toMatch(/^petstore-[0-9a-f]{16}$/);
     expect(dashboard.uid.length).toBeLessThanOrEqual(40);
-    expect(build(buildDashboard, petStore({}, 'shop', 'other'))!.uid).not.toBe(dashboard.uid);
+    expect(build(buildDashboard, petStore({}, 'shop', 'other')).uid).not.toBe(dashboard.uid);
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
     expect(
       exprs.some((e) => e.startsWith('petstore:http_request_errors:ratio_rate5m{namespace="pets", job="shop"}')),
@@ -141,7 +150,7 @@ describe('monitoring builders', () => {
   });
 
   it('draws the alert thresholds of the spec on the dashboard', () => {
-    const dashboard = build(buildDashboard, petStore({ monitoring: { alerts: { errorRatePercent: 3 } } }))!;
+    const dashboard = build(buildDashboard, petStore({ monitoring: { alerts: { errorRatePercent: 3 } } }));
     const errorPanel = dashboard.panels.find((p) => p.title === 'Error ratio')!;
     expect(JSON.stringify(errorPanel.fieldConfig)).toContain('"value":0.03');
   });

@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
+import type { BuildInputs } from '../../spec/build-inputs.ts';
 import { childMetadata } from '../metadata.ts';
 import { parseQuantity } from '../quantity.ts';
 import { podMatchers, recorded, recordingRules, scrapeMatchers } from './queries.ts';
@@ -51,11 +51,9 @@ export function prometheusRuleName(petStore: PetStore): string {
 
 /**
  * The PetStore's recording rules (request rate, error ratio, p95 latency) and its five alerts with the thresholds of
- * spec.monitoring.alerts. Undefined when monitoring is turned off in the spec; the reconcile also leaves it out while the
- * cluster lacks the monitoring.coreos.com CRDs.
+ * spec.monitoring.alerts (precondition: wantsMonitoring).
  */
-export function buildPrometheusRule(petStore: PetStore, spec: ResolvedSpec): PrometheusRule | undefined {
-  if (spec.monitoring.enabled === false) return undefined;
+export function buildPrometheusRule({ petStore, spec }: BuildInputs): PrometheusRule {
   const { namespace, name } = petStore.metadata;
   const thresholds = spec.monitoring.alerts;
   const scrape = scrapeMatchers(petStore);

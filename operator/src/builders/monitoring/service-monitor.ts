@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
+import type { BuildInputs } from '../../spec/build-inputs.ts';
 import { childMetadata, selectorLabels } from '../metadata.ts';
 
 /** monitoring.coreos.com/v1 ServiceMonitor, the fields the operator sets. */
@@ -14,6 +14,10 @@ export interface ServiceMonitor extends KubernetesObject {
   };
 }
 
+export function serviceMonitorName(petStore: PetStore): string {
+  return petStore.metadata.name;
+}
+
 /** How often Prometheus scrapes the API pods; the recording rules' 5-minute windows hold ten samples. */
 export const scrapeInterval = '30s';
 
@@ -21,12 +25,11 @@ export const scrapeInterval = '30s';
  * Scrapes the API pods' /metrics through the PetStore's Service (its `http` port, the pods' 8080), in the PetStore's
  * namespace only. The job label is the Service's name, the PetStore's: the rules and dashboard select on it.
  */
-export function buildServiceMonitor(petStore: PetStore, spec: ResolvedSpec): ServiceMonitor | undefined {
-  if (spec.monitoring.enabled === false) return undefined;
+export function buildServiceMonitor({ petStore }: BuildInputs): ServiceMonitor {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'ServiceMonitor',
-    metadata: childMetadata(petStore, petStore.metadata.name),
+    metadata: childMetadata(petStore, serviceMonitorName(petStore)),
     spec: {
       selector: { matchLabels: selectorLabels(petStore) },
       namespaceSelector: { matchNames: [petStore.metadata.namespace] },
