@@ -36,8 +36,13 @@ function watched(kind: ResourceKind, monitoringServed: boolean): boolean {
   return !optionalKinds.includes(kind) || monitoringServed;
 }
 
-/** Every kind the operator lists and watches. */
+/** Every kind the operator lists and watches where everything is served. */
 export const watchedKinds: readonly ResourceKind[] = [kinds.PetStore, ...ownedKinds, ...sharedKinds];
+
+/** The kinds the operator watches in a cluster that serves the Prometheus Operator's kinds, or does not. */
+export function watchedKindsWhere(monitoringServed: boolean): readonly ResourceKind[] {
+  return watchedKinds.filter((kind) => watched(kind, monitoringServed));
+}
 
 /** The database engines built in; rds is added by main.ts when configured. */
 export const builtinEngines: Engines = { sqlite: sqliteEngine, external: externalEngine };
