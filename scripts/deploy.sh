@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deploys one environment of the Pet Store platform, end to end and idempotently:
 #   terraform apply (infra-terraform) -> build and push the operator and API images to ECR -> kubeconfig ->
-#   AWS Load Balancer Controller and Cluster Autoscaler (Helm) -> petstore-operator (Helm, values from Terraform outputs)
+#   AWS Load Balancer Controller and Cluster Autoscaler (Helm) -> with --monitoring, kube-prometheus-stack (Helm) ->
+#   petstore-operator (Helm, values from Terraform outputs)
 #   -> a PetStore in a namespace that enforces the restricted Pod Security Standard -> wait until it is Ready, check its
 #   health endpoint through the ALB, prove that NetworkPolicies are enforced (a probe pod must not reach the API) and
 #   that resource metrics flow (kubectl top, the HPA's CPU reading), and print the URLs.
@@ -27,6 +28,9 @@ Usage: scripts/deploy.sh --environment <env> --host <dns name> [options]
       --state-bucket NAME   S3 bucket of the Terraform state (default: \$TF_STATE_BUCKET)
       --phase PHASE         run one phase only: infrastructure (terraform apply, images), release (charts, PetStore)
                             or verify (Ready and health check); default: all three in that order
+      --monitoring          also install kube-prometheus-stack (Prometheus, Alertmanager, Grafana) into the namespace
+                            monitoring, and turn on the operator's ServiceMonitor and PrometheusRule; every PetStore
+                            then gets its ServiceMonitor, alerts and dashboard (docs/runbook.md section 8)
       --rollback            roll petstore-operator back to its previous Helm revision and verify again; with
                             --image-tag only when the release runs that tag (so a deploy that failed earlier is left alone)
       --revision N          with --rollback: the Helm revision to return to (helm history petstore-operator)
@@ -40,7 +44,7 @@ EOF
 }
 
 environment='' host='' certificate_arn='' database='' petstore_name=pet-store namespace=pet-store image_tag=''
-state_bucket=${TF_STATE_BUCKET:-} phase=all rollback=0 revision=0
+state_bucket=${TF_STATE_BUCKET:-} phase=all rollback=0 revision=0 monitoring=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -e | --environment) environment=${2:?--environment needs a value}; shift ;;
@@ -54,6 +58,7 @@ while [ $# -gt 0 ]; do
     --phase) phase=${2:?--phase needs a value}; shift ;;
     --rollback) rollback=1 ;;
     --revision) revision=${2:?--revision needs a value}; shift ;;
+    --monitoring) monitoring=1 ;;
     -y | --yes) ASSUME_YES=1 ;;
     --dry-run) DRY_RUN=1 ;;
     -h | --help) usage; exit 0 ;;
@@ -166,6 +171,22 @@ install_platform_charts() {
     --set "image.tag=${autoscaler_image:-<autoscaler image>}" --wait --timeout 10m
 }
 
+install_monitoring_stack() {
+  step "kube-prometheus-stack"
+  run helm repo add prometheus-community https://prometheus-community.github.io/helm-charts --force-update
+  run helm repo update prometheus-community
+  # helm upgrade never updates CRDs: the monitoring.coreos.com ones are applied first on every run, as for the LBC.
+  run_pipeline "helm show crds prometheus-community/kube-prometheus-stack --version $KUBE_PROMETHEUS_STACK_CHART_VERSION | kubectl --context $kube_context apply --server-side --force-conflicts -f -"
+  # Select every namespace's ServiceMonitors, PrometheusRules and dashboard ConfigMaps: the PetStores' live in theirs.
+  run helm upgrade --install kube-prometheus-stack prometheus-community/kube-prometheus-stack \
+    --kube-context "$kube_context" --namespace monitoring --create-namespace \
+    --version "$KUBE_PROMETHEUS_STACK_CHART_VERSION" \
+    --set prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues=false \
+    --set prometheus.prometheusSpec.ruleSelectorNilUsesHelmValues=false \
+    --set grafana.sidecar.dashboards.searchNamespace=ALL \
+    --set grafana.sidecar.dashboards.folderAnnotation=grafana_folder --wait --timeout 15m
+}
+
 install_operator() {
   step "petstore-operator"
   # PETSTORE_OPERATOR_CHART may name another chart directory or an oci:// reference.
@@ -173,11 +194,15 @@ install_operator() {
   if [[ "$chart" != *://* ]] && [ ! -f "$chart/Chart.yaml" ]; then
     die "no Helm chart at $chart (set PETSTORE_OPERATOR_CHART to the petstore-operator chart)"
   fi
+  # Without --monitoring the release keeps what it had (a later deploy does not turn monitoring off).
+  local monitoring_values=()
+  [ "$monitoring" = 0 ] || monitoring_values=(--set metrics.serviceMonitor.enabled=true --set metrics.prometheusRule.enabled=true)
   # PetStores without spec.image run petstoreDefaults.apiImage, so a helm rollback also rolls the API back.
   run helm upgrade --install petstore-operator "$chart" \
     --kube-context "$kube_context" --namespace "$operator_namespace" --create-namespace \
     --values "$work/operator-values.json" \
-    --set "image.tag=$image_tag" --set "petstoreDefaults.apiImage=$api_repository:$image_tag" --wait --timeout 10m
+    --set "image.tag=$image_tag" --set "petstoreDefaults.apiImage=$api_repository:$image_tag" \
+    "${monitoring_values[@]}" --wait --timeout 10m
 }
 
 write_petstore() {
@@ -419,6 +444,7 @@ in_phase infrastructure && push_images
 if in_phase release; then
   connect_cluster
   install_platform_charts
+  [ "$monitoring" = 0 ] || install_monitoring_stack
   install_operator
   apply_petstore
 fi

@@ -33,12 +33,16 @@ describe('PetStore admission', () => {
     expect(spec).toEqual({
       config: { corsOrigins: [], environment: 'development', logLevel: 'info', paginationLimit: 20 },
       database: { engine: 'sqlite' },
+      monitoring: {
+        alerts: { errorRatePercent: 1, latencyP95Milliseconds: 500, cpuPercent: 85, memoryPercent: 85, podRestarts: 1 },
+      },
       networkPolicy: { enabled: true },
       quota: { enabled: true },
       resources: {
         requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
         limits: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
       },
+      rollout: { timeout: '5m', automaticRollback: true },
     });
   });
 

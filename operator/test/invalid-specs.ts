@@ -155,6 +155,31 @@ export const invalidSpecs: InvalidSpec[] = [
     message: ['spec.database.rds.backupRetentionDays'],
   },
   { name: 'an image reference with spaces', spec: { image: 'my image:1.0' }, message: ['spec.image'] },
+  {
+    name: 'an error-rate threshold of 0 %',
+    spec: { monitoring: { alerts: { errorRatePercent: 0 } } },
+    message: ['spec.monitoring.alerts.errorRatePercent'],
+  },
+  {
+    name: 'a CPU threshold above 100 %',
+    spec: { monitoring: { alerts: { cpuPercent: 101 } } },
+    message: ['spec.monitoring.alerts.cpuPercent'],
+  },
+  {
+    name: 'a latency threshold given as a string',
+    spec: { monitoring: { alerts: { latencyP95Milliseconds: '500ms' } } },
+    message: ['spec.monitoring.alerts.latencyP95Milliseconds'],
+  },
+  {
+    name: 'a rollout timeout that is not a duration',
+    spec: { rollout: { timeout: 'five minutes' } },
+    message: ['spec.rollout.timeout'],
+  },
+  {
+    name: 'a rollout timeout shorter than 30 s',
+    spec: { rollout: { timeout: '10s' } },
+    message: ['spec.rollout.timeout', 'between 30s and 24h'],
+  },
 ];
 
 /** Changes refused on an existing PetStore (transition rules), as [starting spec, patch, words]. */

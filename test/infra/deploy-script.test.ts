@@ -178,6 +178,35 @@ describe('scripts/deploy.sh', () => {
     });
   });
 
+  it('with --monitoring, installs kube-prometheus-stack (its CRDs first) before the operator, with its monitors on', () => {
+    const run = runScript('deploy', [...dev, '--monitoring']);
+    expect(run.status).toBe(0);
+    const steps = [
+      ['helm upgrade --install cluster-autoscaler'],
+      ['helm show crds prometheus-community/kube-prometheus-stack', '--version 79.7.1'],
+      [
+        'helm upgrade --install kube-prometheus-stack',
+        '--namespace monitoring',
+        '--version 79.7.1',
+        'serviceMonitorSelectorNilUsesHelmValues=false',
+        'ruleSelectorNilUsesHelmValues=false',
+        'grafana.sidecar.dashboards.searchNamespace=ALL',
+      ],
+      [
+        'helm upgrade --install petstore-operator',
+        'metrics.serviceMonitor.enabled=true',
+        'metrics.prometheusRule.enabled=true',
+      ],
+    ];
+    expect(inOrderFound(run.calls, steps)).toEqual(steps.map(label));
+  });
+
+  it('without --monitoring, installs no Prometheus stack and leaves the operator release’s monitoring values as they are', () => {
+    const run = runScript('deploy', dev);
+    expect(run.calls.filter((call) => call.includes('kube-prometheus-stack'))).toEqual([]);
+    expect(run.calls.filter((call) => call.includes('metrics.'))).toEqual([]);
+  });
+
   describe('refuses to start', () => {
     it('when a tool is missing, naming it and how to install it, before touching anything', () => {
       const run = runScript('deploy', dev, { omit: ['helm'] });

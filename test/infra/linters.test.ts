@@ -17,6 +17,8 @@ const shellScripts = [
   'scripts/lib/common.sh',
   'test/infra/stand-ins/stand-in.sh',
   'test/tools/provision-go-tools.sh',
+  'test/tools/provision-prometheus.sh',
+  'test/tools/provision-monitoring-crds.sh',
 ];
 
 describe('infrastructure linters', () => {

@@ -7,6 +7,10 @@ import { childNames, sharedNames } from '../builders/metadata.ts';
 import { buildMigrationJob, migrationJobName, migrationLabel, wantsMigrationJob } from '../builders/migration-job.ts';
 import { buildNetworkPolicy, wantsNetworkPolicy } from '../builders/network-policy.ts';
 import { buildPodDisruptionBudget, wantsPodDisruptionBudget } from '../builders/pod-disruption-budget.ts';
+import { buildDashboardConfigMap, dashboardName } from '../builders/monitoring/grafana-dashboard.ts';
+import { buildPrometheusRule, prometheusRuleName } from '../builders/monitoring/prometheus-rule.ts';
+import { buildServiceMonitor, serviceMonitorName } from '../builders/monitoring/service-monitor.ts';
+import { wantsMonitoring } from '../builders/monitoring/wants-monitoring.ts';
 import { buildLimitRange, buildResourceQuota, wantsNamespaceQuota } from '../builders/resource-quota.ts';
 import { buildSecret } from '../builders/secret.ts';
 import { buildService } from '../builders/service.ts';
@@ -148,6 +152,34 @@ export const dependents: readonly Dependent[] = [
     name: (i) => childNames(i.petStore).ingress,
     when: wantsIngress,
     desired: buildIngress,
+  }),
+  // Monitoring, where the cluster serves the Prometheus Operator's kinds: scrape, alerts, dashboard.
+  child({
+    id: 'serviceMonitor',
+    policy: 'apply',
+    dependsOn: ['service'],
+    kind: kinds.ServiceMonitor,
+    name: (i) => serviceMonitorName(i.petStore),
+    when: wantsMonitoring,
+    desired: buildServiceMonitor,
+  }),
+  child({
+    id: 'prometheusRule',
+    policy: 'apply',
+    dependsOn: ['database'],
+    kind: kinds.PrometheusRule,
+    name: (i) => prometheusRuleName(i.petStore),
+    when: wantsMonitoring,
+    desired: buildPrometheusRule,
+  }),
+  child({
+    id: 'dashboard',
+    policy: 'apply',
+    dependsOn: ['database'],
+    kind: kinds.ConfigMap,
+    name: (i) => dashboardName(i.petStore),
+    when: wantsMonitoring,
+    desired: buildDashboardConfigMap,
   }),
 ];
 

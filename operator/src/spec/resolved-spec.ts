@@ -1,5 +1,11 @@
 import type { DatabaseEngine, PetStore, PetStoreSpec } from '../api/v1alpha1/petstore.ts';
 import type { OperatorDefaults } from './operator-defaults.ts';
+import {
+  resolveMonitoring,
+  resolveRollout,
+  type ResolvedMonitoring,
+  type ResolvedRollout,
+} from './resolved-monitoring.ts';
 
 type Quantities = Record<string, string>;
 
@@ -31,6 +37,8 @@ export interface ResolvedSpec {
   quotaEnabled: boolean;
   serviceAccountAnnotations: Record<string, string>;
   tags: { owner: string; costCenter: string };
+  monitoring: ResolvedMonitoring;
+  rollout: ResolvedRollout;
 }
 
 export const defaultResources = {
@@ -100,6 +108,8 @@ export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): Res
     quotaEnabled: spec.quota?.enabled ?? true,
     serviceAccountAnnotations: stringsOnly(spec.serviceAccount?.annotations),
     tags: { owner: spec.tags?.owner ?? defaults.owner, costCenter: spec.tags?.costCenter ?? defaults.costCenter },
+    monitoring: resolveMonitoring(spec, defaults.runbookUrl, defaults.monitoringServed ?? false),
+    rollout: resolveRollout(spec),
   };
 }
 

@@ -207,6 +207,53 @@ export interface PetStoreSpec {
     enabled?: boolean;
   };
   /**
+   * Prometheus monitoring of the API pods: a ServiceMonitor for their /metrics, a PrometheusRule with the alerts below plus recording rules (request rate, error ratio, p95 latency), and a Grafana dashboard ConfigMap (label grafana_dashboard=1). Needs the Prometheus Operator's monitoring.coreos.com CRDs; without them nothing is created and status.monitoring says so.
+   */
+  monitoring?: {
+    /**
+     * Create the ServiceMonitor, PrometheusRule and dashboard. Unset means on whenever the cluster has the monitoring.coreos.com CRDs (also when they are installed later); false turns it off.
+     */
+    enabled?: boolean;
+    /**
+     * Thresholds of the PrometheusRule's alerts; each alert names this PetStore and links its runbook section.
+     */
+    alerts?: {
+      /**
+       * PetStoreHighErrorRate fires when more than this percentage of requests get a 5xx answer for 5 minutes.
+       */
+      errorRatePercent?: number;
+      /**
+       * PetStoreHighLatency fires when the 95th percentile of request duration is above this for 5 minutes.
+       */
+      latencyP95Milliseconds?: number;
+      /**
+       * PetStoreHighCPU fires when a pod uses more than this percentage of its CPU limit for 5 minutes.
+       */
+      cpuPercent?: number;
+      /**
+       * PetStoreHighMemory fires when a pod uses more than this percentage of its memory limit for 5 minutes.
+       */
+      memoryPercent?: number;
+      /**
+       * PetStorePodRestarts fires when a pod's API container restarted at least this many times within 15 minutes.
+       */
+      podRestarts?: number;
+    };
+  };
+  /**
+   * How a new release (a change of image or configuration) is rolled out. A release that does not become healthy within timeout (pods crash-looping, failing readiness or image pulls, or the Deployment's progress deadline exceeded) is rolled back to the last healthy pod template; the PetStore keeps the failed spec and rolls forward when the spec changes again.
+   */
+  rollout?: {
+    /**
+     * How long a release may take to become healthy, as a duration such as 90s, 5m or 1h (30s to 24h).
+     */
+    timeout?: string;
+    /**
+     * Put the last healthy pod template back when a release fails; false only reports the failure.
+     */
+    automaticRollback?: boolean;
+  };
+  /**
    * The pods' ServiceAccount.
    */
   serviceAccount?: {
@@ -311,5 +358,90 @@ export interface PetStoreStatus {
      * The RDS instance identifier, for rds.
      */
     instanceIdentifier?: string;
+  };
+  /**
+   * The API release the Deployment runs and the last one that became healthy; automatic rollback puts the latter back (spec.rollout).
+   */
+  release?: {
+    /**
+     * A release of the API pods.
+     */
+    current?: {
+      /**
+       * Container image of the release.
+       */
+      image?: string;
+      /**
+       * Digest of the configuration and credentials the release's pods use (no secret values).
+       */
+      configChecksum?: string;
+      /**
+       * The PetStore metadata.generation that asked for the release.
+       */
+      generation?: number;
+      /**
+       * When the operator started rolling out the release.
+       */
+      since?: string;
+    };
+    /**
+     * A release of the API pods.
+     */
+    lastHealthy?: {
+      /**
+       * Container image of the release.
+       */
+      image?: string;
+      /**
+       * Digest of the configuration and credentials the release's pods use (no secret values).
+       */
+      configChecksum?: string;
+      /**
+       * The PetStore metadata.generation that asked for the release.
+       */
+      generation?: number;
+      /**
+       * When the operator started rolling out the release.
+       */
+      since?: string;
+    };
+    /**
+     * Set while the operator runs lastHealthy instead of what the spec asks because that release failed; cleared when the spec changes.
+     */
+    rolledBack?: {
+      /**
+       * Image of the failed release.
+       */
+      image?: string;
+      /**
+       * The metadata.generation whose release failed; a newer generation rolls forward.
+       */
+      generation?: number;
+      /**
+       * Why the release failed (ProgressDeadlineExceeded, CrashLoopBackOff, ImagePullFailed, ...).
+       */
+      reason?: string;
+      /**
+       * What the operator saw.
+       */
+      message?: string;
+      /**
+       * When the operator rolled back.
+       */
+      at?: string;
+    };
+  };
+  /**
+   * Whether the ServiceMonitor, PrometheusRule and dashboard exist, and why not.
+   */
+  monitoring?: {
+    /**
+     * The ServiceMonitor, PrometheusRule and dashboard ConfigMap are applied.
+     */
+    active?: boolean;
+    /**
+     * Why monitoring is off, e.g. the monitoring.coreos.com CRDs are not installed.
+     */
+    message?: string;
   };
 }
