@@ -53,7 +53,9 @@ describe('HTTP behaviour', () => {
   it('allows CORS only from CORS_ORIGINS, exposing the headers clients need', async () => {
     const allowed = await api.request('GET', '/pets', { headers: { Origin: 'https://shop.example.com' } });
     expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.example.com');
-    expect(allowed.headers.get('Access-Control-Expose-Headers')).toBe('ETag,Location,Link,Retry-After,X-Request-Id');
+    expect(allowed.headers.get('Access-Control-Expose-Headers')).toBe(
+      'ETag,Location,Link,Retry-After,X-Request-Id,WWW-Authenticate',
+    );
     expect(allowed.headers.get('Vary')).toContain('Origin');
 
     const other = await api.request('GET', '/pets', { headers: { Origin: 'https://evil.example.com' } });

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../app.ts';
+import type { DataSource } from 'typeorm';
 import { isForeignKeyViolation } from '../db/errors.ts';
 import { rowReader } from '../db/row-reader.ts';
 import { deleteVersioned, updateVersioned } from '../db/versioned.ts';
@@ -6,7 +6,7 @@ import { mergePatch } from '../http/merge-patch.ts';
 import type { Handlers } from '../http/openapi-router.ts';
 import { linkNextPage } from '../http/pagination.ts';
 import { checkIfMatch, respondWithVersion } from '../http/preconditions.ts';
-import { apiBasePath } from '../openapi/document.ts';
+import { apiBasePath } from '../openapi/base-path.ts';
 import { HttpProblem } from '../problem.ts';
 import { PetEntity, toPet, type PetInput, type PetRecord, type PetStatus } from './pet.entity.ts';
 
@@ -38,7 +38,7 @@ const fields = (pet: PetInput): Omit<PetRecord, 'id' | 'version'> => ({
 const notFound = (id: number) => new HttpProblem(404, `pet ${id} does not exist`);
 
 /** Pets: CRUD with optimistic concurrency (ETag = version) and keyset pagination. */
-export function petHandlers({ dataSource }: AppDeps): Handlers {
+export function petHandlers({ dataSource }: { dataSource: DataSource }): Handlers {
   const pets = dataSource.getRepository(PetEntity);
   const read = rowReader(dataSource, PetEntity);
   const tagFilter = dataSource.options.type === 'postgres' ? hasTag.postgres : hasTag.sqlite;
