@@ -25,6 +25,34 @@ export default defineConfig(
       '@typescript-eslint/no-unnecessary-type-parameters': 'off',
     },
   },
+  // api/src layering (issue 11): features never import the composition root (app.ts, main.ts), and the data layer
+  // (db/) knows nothing of HTTP: it throws its own errors, which problem.ts maps to statuses.
+  {
+    files: ['api/src/**/*.ts'],
+    ignores: ['api/src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '(^|/)(app|main)\\.ts$', message: 'only main.ts composes the app (pass deps instead)' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['api/src/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)(app|main)\\.ts$', message: 'only main.ts composes the app (pass deps instead)' },
+            { regex: '(^|/)(problem\\.ts|http/)', message: 'the data layer throws its own errors, not HTTP problems' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.test.ts', '**/test/**/*.ts', 'bench/**/*.ts'],
     rules: {
