@@ -126,7 +126,13 @@ function parameterReader(ajv: Ajv2020, document: OpenApiDocument, operation: Ope
       const raw = ctx.query[value.name];
       if (raw !== undefined) query[value.name] = [raw].flat().flatMap((v) => v.split(','));
     }
-    const header = Object.fromEntries(headers.flatMap((name) => (ctx.get(name) ? [[name, ctx.get(name)]] : [])));
+    // A header sent empty is still sent: it must match its schema like any other value.
+    const header = Object.fromEntries(
+      headers.flatMap((name) => {
+        const value = ctx.req.headers[name.toLowerCase()];
+        return value === undefined ? [] : [[name, [value].flat().join(', ')]];
+      }),
+    );
     const input = { path: { ...(ctx.params as Record<string, string>) }, query, header };
     if (!validate(input)) {
       throw invalid(validate, (e) => {

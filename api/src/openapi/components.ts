@@ -103,7 +103,6 @@ export const commonHeaders: Record<string, Header> = {
 const entityTag = '(?:W/)?"[\\x21\\x23-\\x7e\\x80-\\xff]*"';
 export const entityTagList = {
   type: 'string',
-  maxLength: 1024,
   pattern: `^[ \\t]*(?:\\*|${entityTag}(?:[ \\t]*,[ \\t]*${entityTag})*)[ \\t]*$`,
 } satisfies JsonSchema;
 
