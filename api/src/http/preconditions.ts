@@ -23,7 +23,7 @@ export function checkIfMatch(ctx: AppContext, version: number): void {
  * names it. Unlike Koa's `ctx.fresh`, a `Cache-Control: no-cache` request (which fetch() adds to every conditional
  * request) does not disable the check: that directive is for caches, not for the origin server.
  */
-export function respondWithVersion(ctx: AppContext, version: number, body: object, status = 200): void {
+export function respondWithVersion(ctx: AppContext, version: number, body: object | string, status = 200): void {
   ctx.status = status;
   ctx.set('ETag', etag(version));
   const ifNoneMatch = ctx.get('If-None-Match');
@@ -34,5 +34,6 @@ export function respondWithVersion(ctx: AppContext, version: number, body: objec
       return;
     }
   }
+  if (typeof body === 'string') ctx.type = 'application/json'; // JSON text, already serialized
   ctx.body = body;
 }
