@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
         maxAge: 600,
       }),
     )
-    .use(problems())
+    .use(problems(logger))
     .use(metricsEndpoint(metrics))
     .use(identifyClient(apiKeys, config.trustedProxies))
     .use(rateLimit(config.rateLimit, (ctx) => ctx.path === healthPath))

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import { ConcurrentUpdateError, isDatabaseUnavailable } from './db/errors.ts';
 import type { AppState } from './http/context.ts';
 import { OverloadedError } from './limits/bounded-concurrency.ts';
+import type { Logger } from './logger.ts';
 
 /** Problem types with a meaning beyond their status code (RFC 9457 §3.1.1); everything else is `about:blank`. */
 export const problemTypes = {
@@ -66,7 +67,7 @@ export class HttpProblem extends Error {
  * Renders every error, and every 4xx/5xx the router left without a body (404, 405, 501), as RFC 9457 problem+json with
  * the request id. Unexpected errors are logged and answered 500 without detail; an unreachable database is a 503.
  */
-export function problems(): Middleware<AppState> {
+export function problems(logger: Logger): Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
@@ -74,7 +75,7 @@ export function problems(): Middleware<AppState> {
         throw routingProblem(ctx.status, ctx.method, ctx.path, ctx.response.get('Allow'));
     } catch (error) {
       const problem = toProblem(error);
-      if (problem.status >= 500) ctx.state.log.error({ err: error }, 'request failed');
+      if (problem.status >= 500) logger.error({ err: error, requestId: ctx.state.requestId }, 'request failed');
       ctx.status = problem.status;
       ctx.set(problem.headers);
       ctx.type = 'application/problem+json';
