@@ -138,19 +138,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   };
 }
 
-// Outside development the API refuses to run open: every write would be anyone's.
+// Whether keys are required is the server's question (auth/api-key-store.ts): the migration command needs none.
 function authConfig(env: Env): Config['auth'] {
   let keyHashes: Buffer[];
   try {
     keyHashes = parseApiKeys(env.API_KEYS ?? '', 'API_KEYS');
   } catch (error) {
     throw new ConfigError((error as Error).message);
-  }
-  if (env.ENVIRONMENT !== 'development' && keyHashes.length === 0 && !env.API_KEYS_FILE) {
-    throw new ConfigError(
-      `ENVIRONMENT=${env.ENVIRONMENT} needs API keys: set API_KEYS or API_KEYS_FILE ` +
-        '(only ENVIRONMENT=development may run without authentication)',
-    );
   }
   return { keyHashes, ...(env.API_KEYS_FILE && { keysFile: env.API_KEYS_FILE }) };
 }

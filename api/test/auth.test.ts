@@ -164,10 +164,15 @@ describe('API_KEYS_FILE', () => {
       { API_KEYS: `${testApiKey},has space inside it` },
       'API_KEYS: key 2 of 2 has characters other than printable ASCII without spaces',
     ],
-    [{ ENVIRONMENT: 'production' }, 'ENVIRONMENT=production needs API keys: set API_KEYS or API_KEYS_FILE'],
-    [{ ENVIRONMENT: 'staging' }, 'ENVIRONMENT=staging needs API keys'],
   ])('refuses %j with a message that never shows a key', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it.each([
+    [{ ENVIRONMENT: 'production' }, 'ENVIRONMENT=production needs API keys: set API_KEYS or API_KEYS_FILE'],
+    [{ ENVIRONMENT: 'staging' }, 'ENVIRONMENT=staging needs API keys'],
+  ])('will not serve %j without keys (the migration command, which serves nothing, needs none)', (env, message) => {
+    expect(() => createApiKeyStore(loadConfig(env), logger)).toThrow(message);
   });
 
   it('refuses a keys file that is missing, or empty outside development', () => {
@@ -193,5 +198,11 @@ describe('the server process', () => {
     });
     expect(await api.exited).toBe(1);
     expect(api.output()).toContain('ENVIRONMENT=production needs API keys: set API_KEYS or API_KEYS_FILE');
+  });
+
+  it('still migrates in production without keys: the migration Job serves no request', async () => {
+    const migrate = fileURLToPath(new URL('../src/migrate.ts', import.meta.url));
+    const run = spawnApi([process.execPath, migrate], { ENVIRONMENT: 'production', DATABASE_URL: 'sqlite::memory:' });
+    expect(await run.exited).toBe(0);
   });
 });

@@ -5,6 +5,9 @@
 // operation keep each run the same and short. The checks it leaves off, and why: schemathesis/schemathesis.toml.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApi, testApiKey, type TestApi } from './support/api.ts';
@@ -15,10 +18,14 @@ const seed = '20261130';
 const examplesPerOperation = '10';
 
 async function schemathesis(args: string[]): Promise<{ code: number | null; output: string }> {
+  // It keeps a cache in its working directory: a temporary one, not the checkout.
+  const cwd = mkdtempSync(join(tmpdir(), 'petstore-schemathesis-'));
   const child = spawn('schemathesis', ['--config-file', configFile, 'run', ...args], {
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1' },
   });
+  void once(child, 'close').finally(() => rmSync(cwd, { recursive: true, force: true }));
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -23,9 +23,21 @@ export const keysFileReloadMs = 10_000;
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
+// The id of a stored key, computed once per hash object rather than on every request.
+const keyIds = new WeakMap<Buffer, string>();
+function keyId(stored: Buffer): string {
+  let id = keyIds.get(stored);
+  if (id === undefined) {
+    id = stored.subarray(0, 6).toString('hex');
+    keyIds.set(stored, id);
+  }
+  return id;
+}
+
 /**
- * Builds the store from API_KEYS and API_KEYS_FILE. Throws ConfigError when the file cannot be read or parsed, or
- * when outside development it holds no key (the server would refuse every write: better not to start).
+ * Builds the store from API_KEYS and API_KEYS_FILE. Throws ConfigError outside development when no key is configured,
+ * when the file cannot be read or parsed, or when outside development it holds no key (the server would refuse every
+ * write: better not to start).
  */
 export function createApiKeyStore(
   { auth, environment }: Pick<Config, 'auth' | 'environment'>,
@@ -33,6 +45,13 @@ export function createApiKeyStore(
   reloadMs = keysFileReloadMs,
 ): ApiKeyStore {
   const { keysFile } = auth;
+  // Outside development the server refuses to run open: every write would be anyone's.
+  if (environment !== 'development' && auth.keyHashes.length === 0 && !keysFile) {
+    throw new ConfigError(
+      `ENVIRONMENT=${environment} needs API keys: set API_KEYS or API_KEYS_FILE ` +
+        '(only ENVIRONMENT=development may run without authentication)',
+    );
+  }
   let fileHashes: Buffer[] = [];
   let fileDigest = '';
   if (keysFile) {
@@ -87,10 +106,10 @@ export function createApiKeyStore(
     identify(presented) {
       const hash = hashApiKey(presented);
       let match: Buffer | undefined;
-      for (const stored of [...auth.keyHashes, ...fileHashes]) {
-        if (timingSafeEqual(stored, hash)) match = stored;
+      for (const hashes of [auth.keyHashes, fileHashes]) {
+        for (const stored of hashes) if (timingSafeEqual(stored, hash)) match = stored;
       }
-      return match?.subarray(0, 6).toString('hex');
+      return match && keyId(match);
     },
     close() {
       clearInterval(timer);
