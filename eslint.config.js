@@ -4,6 +4,39 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The operator's layers, bottom up: api/ (types) and spec/ (the resolved spec); builders/ (pure, on those two only);
+ * k8s/ and runtime/ (know nothing of the workflow); database/ (engines); controller/ (the workflow, on all of them);
+ * the composition root (main.ts, petstore-controller.ts, permissions.ts) on top. Each entry forbids what a layer must
+ * not import.
+ */
+const composition = ['**/main.ts', '**/petstore-controller.ts', '**/permissions.ts', '**/operator-config.ts'];
+const operatorLayers = [
+  ['api', ['**/spec/*', '**/builders/*', '**/k8s/*', '**/runtime/*', '**/database/**', '**/controller/*']],
+  ['spec', ['**/builders/*', '**/k8s/*', '**/runtime/*', '**/database/**', '**/controller/*']],
+  ['builders', ['**/k8s/*', '**/runtime/*', '**/database/**', '**/controller/*']],
+  ['k8s', ['**/spec/*', '**/builders/*', '**/database/**', '**/controller/*']],
+  ['runtime', ['**/api/**', '**/spec/*', '**/builders/*', '**/database/**', '**/controller/*', '**/k8s/kinds.ts']],
+  ['database', ['**/builders/*', '**/controller/*']],
+  ['controller', []],
+].map(([layer, forbidden]) => ({
+  files: [`operator/src/${layer}/**/*.ts`],
+  ignores: ['**/*.test.ts', '**/test/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: [...forbidden, ...composition.map((file) => `../${file}`)],
+            message: `operator/src/${layer} is a lower layer (see the layers in eslint.config.js)`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default defineConfig(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/coverage/**', 'charts/**', 'infra-terraform/**'] },
   js.configs.recommended,
@@ -53,6 +86,7 @@ export default defineConfig(
       ],
     },
   },
+  ...operatorLayers,
   {
     files: ['**/*.test.ts', '**/test/**/*.ts', 'bench/**/*.ts'],
     rules: {

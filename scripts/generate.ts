@@ -1,5 +1,6 @@
 // Regenerates every artifact derived from a single source, or with --check fails when a committed copy drifted.
-// Sources: crds/ (the PetStore CRD). Generated: the TypeScript types, the chart's and config/'s CRD copies.
+// Sources: crds/ (the PetStore CRD) and operator/src/permissions.ts (RBAC). Generated: the TypeScript types, the
+// chart's and config/'s CRD copies, the chart's RBAC rules and config/rbac/role.yaml.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generatedArtifacts } from './generated-artifacts.ts';

@@ -92,6 +92,59 @@ async function kustomizeCrd(): Promise<GeneratedArtifact> {
   };
 }
 
+const permissionsPath = 'operator/src/permissions.ts';
+
+/** The operator's rules for the namespaces it watches, as YAML flow lists (`quote` is how the core group '' looks). */
+async function watchedRules(quote: string): Promise<string[]> {
+  const { requiredPermissions } = await import('../operator/src/permissions.ts');
+  const { rulesOf } = await import('../operator/src/k8s/rbac.ts');
+  const list = (items: string[]) => `[${items.map((item) => (item === '' ? `${quote}${quote}` : item)).join(', ')}]`;
+  return rulesOf(requiredPermissions.filter((permission) => permission.scope === 'watched')).map(
+    (rule) =>
+      `- apiGroups: ${list(rule.apiGroups)}\n  resources: ${list(rule.resources)}\n  verbs: ${list(rule.verbs)}\n`,
+  );
+}
+
+/** The chart's rules template, included by its ClusterRole (or a Role per watched namespace). */
+async function chartRules(): Promise<GeneratedArtifact> {
+  const rules = (await watchedRules('"')).join('');
+  return {
+    path: 'charts/petstore-operator/templates/_rules.tpl',
+    source: permissionsPath,
+    content: `{{/*
+Generated from ${permissionsPath} by scripts/generate.ts. Do not edit.
+The operator's RBAC rules for the namespaces it watches: rendered into the ClusterRole, or into a Role per watched
+namespace (templates/rbac.yaml). No wildcards.
+*/}}
+{{- define "petstore-operator.rules" -}}
+${rules}{{- end }}
+`,
+  };
+}
+
+/** config/rbac's ClusterRole, for `kubectl apply -k config/default`. */
+async function kustomizeRole(): Promise<GeneratedArtifact> {
+  const indent = (rule: string) => rule.replace(/^(?=.)/gm, '  ');
+  const rules = (await watchedRules("'")).map(indent).join('');
+  return {
+    path: 'config/rbac/role.yaml',
+    source: permissionsPath,
+    content: `# Generated from ${permissionsPath} by scripts/generate.ts. Do not edit.
+# What the operator may do in every namespace, no wildcards.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: petstore-operator
+  labels:
+    app.kubernetes.io/name: petstore-operator
+    app.kubernetes.io/instance: petstore-operator
+    app.kubernetes.io/component: operator
+    app.kubernetes.io/part-of: petstore
+rules:
+${rules}`,
+  };
+}
+
 export async function generatedArtifacts(): Promise<GeneratedArtifact[]> {
-  return [await petStoreTypes(), await chartCrd(), await kustomizeCrd()];
+  return [await petStoreTypes(), await chartCrd(), await kustomizeCrd(), await chartRules(), await kustomizeRole()];
 }

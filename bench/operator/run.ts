@@ -13,11 +13,11 @@ import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject }
 import { down, up } from '../../test/cluster/cluster.ts';
 import { spawnOperator, writeRequests, type OperatorProcess } from '../../test/e2e/operator-process.ts';
 import type { PetStore } from '../../operator/src/api/v1alpha1/petstore.ts';
-import { fieldManager } from '../../operator/src/builders/metadata.ts';
-import { sqliteConnection } from '../../operator/src/controller/database-connection.ts';
-import { dependents } from '../../operator/src/controller/dependents.ts';
-import { builtinDefaults } from '../../operator/src/controller/operator-defaults.ts';
-import { resolveSpec } from '../../operator/src/controller/resolved-spec.ts';
+import { fieldManager } from '../../operator/src/k8s/client.ts';
+import { sqliteConnection } from '../../operator/src/spec/database-connection.ts';
+import { desiredObjects } from '../../operator/src/controller/desired-objects.ts';
+import { builtinDefaults } from '../../operator/src/spec/operator-defaults.ts';
+import { resolveSpec } from '../../operator/src/spec/resolved-spec.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const sizes = (process.env.BENCH_SIZES ?? '100,500').split(',').map(Number);
@@ -113,9 +113,9 @@ async function baseline(n: number): Promise<number> {
         spec: {},
       };
       const spec = resolveSpec(petStore, builtinDefaults);
-      for (const dependent of dependents) {
-        const object = dependent.desired({ petStore, spec, connection: sqliteConnection, deployImage: spec.image });
-        if (!object) continue;
+      const inputs = { petStore, spec, connection: sqliteConnection };
+      // The PetStore's own children; the namespace's shared quota objects are not part of the baseline.
+      for (const object of desiredObjects(inputs, { namespace: ns, members: [] })) {
         // No owner: nothing would garbage-collect these; the namespace goes at the end.
         const withoutOwner: KubernetesObject = { ...object, metadata: { ...object.metadata, ownerReferences: [] } };
         await objects.patch(withoutOwner, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);

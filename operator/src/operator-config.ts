@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { builtinDefaults, type OperatorDefaults } from './controller/operator-defaults.ts';
+import { builtinDefaults, type OperatorDefaults } from './spec/operator-defaults.ts';
 import { parseDuration } from './runtime/duration.ts';
 
 /** The operator's own settings (the runtime's flags live in runtime/config.ts); all from the environment. */

@@ -1,25 +1,24 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { managedBySelector } from './builders/metadata.ts';
 import type { ObjectCache, ReconcileContext } from './controller/context.ts';
-import { createReconciler, type ExternalDatabases } from './controller/reconcile.ts';
+import type { Engines } from './controller/dependent.ts';
+import { dependents } from './controller/dependents.ts';
+import { createReconciler } from './controller/reconcile.ts';
+import { sqliteEngine } from './database/sqlite.ts';
+import { externalEngine } from './database/external.ts';
 import { kinds, type ResourceKind } from './k8s/kinds.ts';
 import type { KubeObject, Manager, ObjectKey, WatchSpec } from './runtime/index.ts';
 
-/** Children with a controller owner reference: a change reconciles their PetStore. */
-const ownedKinds = [
-  kinds.ServiceAccount,
-  kinds.ConfigMap,
-  kinds.Secret,
-  kinds.NetworkPolicy,
-  kinds.Service,
-  kinds.Job,
-  kinds.Deployment,
-  kinds.HorizontalPodAutoscaler,
-  kinds.PodDisruptionBudget,
-  kinds.Ingress,
-] as const;
+const unique = (list: ResourceKind[]): ResourceKind[] => [...new Set(list)];
+
+/** Children with a controller owner reference (from the declared workflow): a change reconciles their PetStore. */
+export const ownedKinds: readonly ResourceKind[] = unique(
+  dependents.flatMap((d) => (d.policy === 'apply' || d.policy === 'create-only' ? [d.kind] : [])),
+);
 /** Shared by every PetStore of a namespace: a change reconciles one of them, which ensures them. */
-const sharedKinds = [kinds.ResourceQuota, kinds.LimitRange] as const;
+export const sharedKinds: readonly ResourceKind[] = unique(
+  dependents.flatMap((d) => (d.policy === 'shared' ? [d.kind] : [])),
+);
 
 /** The watch for a kind: the primary unfiltered, everything else only what the operator manages (label-scoped). */
 export function watchSpecOf(kind: ResourceKind): WatchSpec {
@@ -28,6 +27,9 @@ export function watchSpecOf(kind: ResourceKind): WatchSpec {
 
 /** Every kind the operator lists and watches. */
 export const watchedKinds: readonly ResourceKind[] = [kinds.PetStore, ...ownedKinds, ...sharedKinds];
+
+/** The database engines built in; rds is added by main.ts when configured. */
+export const builtinEngines: Engines = { sqlite: sqliteEngine, external: externalEngine };
 
 function anyPetStoreIn(manager: Manager, object: KubeObject): ObjectKey[] {
   const namespace = object.metadata?.namespace ?? '';
@@ -49,15 +51,15 @@ export function cacheOf(manager: Manager): ObjectCache {
 export function addPetStoreController(
   manager: Manager,
   ctx: Omit<ReconcileContext, 'cache'>,
-  externalDatabases: ExternalDatabases = {},
+  engines: Engines = {},
 ): void {
-  const reconciler = createReconciler({ ...ctx, cache: cacheOf(manager) }, externalDatabases);
+  const reconciler = createReconciler({ ...ctx, cache: cacheOf(manager) }, { ...builtinEngines, ...engines });
   manager.addController({
     name: 'petstore',
     primary: watchSpecOf(kinds.PetStore),
     owns: ownedKinds.map(watchSpecOf),
     // A change to a shared object needs one reconcile in its namespace (each one ensures them); any PetStore there will do.
     watches: sharedKinds.map((kind) => ({ spec: watchSpecOf(kind), map: (object) => anyPetStoreIn(manager, object) })),
-    reconcile: (key, context) => reconciler.reconcile(key, context.log),
+    reconcile: (key, context) => reconciler.reconcile(key, { log: context.log, signal: context.signal }),
   });
 }

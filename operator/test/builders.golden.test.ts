@@ -1,15 +1,13 @@
-// Every child the builders make for each example in examples/, compared with a committed YAML file per example.
+// Every object the declared workflow wants for each example in examples/ (controller/dependents.ts, in its order), compared with a committed YAML file per example.
 // After an intended change: UPDATE_GOLDEN=1 npm test -- operator/test/builders.golden.test.ts, then review the diff.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { stringify } from 'yaml';
-import { buildMigrationJob } from '../src/builders/migration-job.ts';
-import { buildLimitRange, buildResourceQuota } from '../src/builders/resource-quota.ts';
-import { postgresConnection, sqliteConnection } from '../src/controller/database-connection.ts';
-import { dependents } from '../src/controller/dependents.ts';
-import { builtinDefaults } from '../src/controller/operator-defaults.ts';
-import { resolveSpec } from '../src/controller/resolved-spec.ts';
+import { postgresConnection, sqliteConnection } from '../src/spec/database-connection.ts';
+import { desiredObjects } from '../src/controller/desired-objects.ts';
+import { builtinDefaults } from '../src/spec/operator-defaults.ts';
+import { resolveSpec } from '../src/spec/resolved-spec.ts';
 import { toWire } from '../src/k8s/wire.ts';
 import { examplePetStores } from './examples.ts';
 
@@ -22,14 +20,8 @@ const connections = {
 describe('builders produce the committed golden YAML', () => {
   it.each(examplePetStores())('for examples/$file', ({ file, petStore }) => {
     const spec = resolveSpec(petStore, builtinDefaults);
-    const inputs = { petStore, spec, connection: connections[spec.database.engine], deployImage: spec.image };
-    const members = [{ petStore, spec }];
-    const children = [
-      ...dependents.map((dependent) => dependent.desired(inputs)),
-      buildResourceQuota('pets', members),
-      buildLimitRange('pets', members),
-      spec.database.engine === 'sqlite' ? undefined : buildMigrationJob(petStore, spec),
-    ].filter((child) => child !== undefined);
+    const inputs = { petStore, spec, connection: connections[spec.database.engine] };
+    const children = desiredObjects(inputs, { namespace: 'pets', members: [{ petStore, spec }] });
     const rendered = children.map((child) => stringify(toWire(child), { sortMapEntries: false })).join('---\n');
     const golden = path.join(import.meta.dirname, 'golden', file);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, rendered);

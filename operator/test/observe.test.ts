@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { PetStore } from '../src/api/v1alpha1/petstore.ts';
-import { builtinDefaults } from '../src/controller/operator-defaults.ts';
+import { builtinDefaults } from '../src/spec/operator-defaults.ts';
 import { computeStatus, rolloutState } from '../src/controller/observe.ts';
-import { resolveSpec } from '../src/controller/resolved-spec.ts';
+import { resolveSpec } from '../src/spec/resolved-spec.ts';
 
 const petStore: PetStore = {
   apiVersion: 'petstore.example.com/v1alpha1',

@@ -3,12 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { kubectl, podSecurity, useNamespace, waitFor } from '../../test/cluster/fixtures.ts';
 import { installCrd, startOperator, writeRequests, type OperatorProcess } from '../../test/e2e/operator.ts';
+import { dependents } from '../src/controller/dependents.ts';
 
 const namespace = useNamespace({ labels: podSecurity('restricted') });
 let operator: OperatorProcess;
 
-const childKinds =
-  'serviceaccounts,configmaps,secrets,services,deployments,horizontalpodautoscalers,poddisruptionbudgets,ingresses,networkpolicies,jobs,resourcequotas,limitranges';
+/** Every kind the declared workflow writes, as kubectl names them. */
+const childKinds = dependents
+  .flatMap((d) => (d.policy === 'external' ? [] : [d.kind.group ? `${d.kind.plural}.${d.kind.group}` : d.kind.plural]))
+  .join(',');
 
 async function apply(yaml: string): Promise<void> {
   await kubectl(['-n', namespace.name, 'apply', '--server-side', '-f', '-'], { input: yaml });

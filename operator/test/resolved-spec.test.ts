@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PetStore, PetStoreSpec } from '../src/api/v1alpha1/petstore.ts';
-import { builtinDefaults } from '../src/controller/operator-defaults.ts';
-import { maxReplicas, resolveSpec } from '../src/controller/resolved-spec.ts';
+import { builtinDefaults } from '../src/spec/operator-defaults.ts';
+import { maxReplicas, resolveSpec } from '../src/spec/resolved-spec.ts';
 
 const petStore = (spec: PetStoreSpec): PetStore => ({
   apiVersion: 'petstore.example.com/v1alpha1',

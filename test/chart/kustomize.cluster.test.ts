@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { kubectl } from '../cluster/fixtures.ts';
 import { canI } from './service-account.ts';
-import { requiredPermissions } from '../../operator/src/k8s/rbac.ts';
+import { requiredPermissions } from '../../operator/src/permissions.ts';
 
 const serviceAccount = 'system:serviceaccount:petstore-system:petstore-operator';
 const may = (verb: string, resource: string, namespace = 'default', subresource?: string): Promise<string> =>

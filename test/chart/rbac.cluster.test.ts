@@ -9,7 +9,7 @@ import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { aws, awsEnv, helm, kubectl, podSecurity, useNamespace, waitFor } from '../cluster/fixtures.ts';
 import { installCrd, startOperator, type OperatorProcess } from '../e2e/operator.ts';
-import { requiredPermissions } from '../../operator/src/k8s/rbac.ts';
+import { requiredPermissions } from '../../operator/src/permissions.ts';
 import { watchedKinds } from '../../operator/src/petstore-controller.ts';
 import { parse } from 'yaml';
 import { chartDir, isTestHook, only, renderChart, type Manifest } from './chart.ts';

@@ -56,46 +56,6 @@ app.kubernetes.io/component: operator
 {{- end }}
 {{- end }}
 
-{{/*
-The operator's RBAC rules, mirroring requiredPermissions in operator/src/k8s/rbac.ts (scope "watched");
-test/chart/rbac.test.ts fails when they differ. Rendered into the ClusterRole, or into a Role per watched namespace.
-*/}}
-{{- define "petstore-operator.rules" -}}
-- apiGroups: [petstore.example.com]
-  resources: [petstores]
-  verbs: [list, watch, patch]
-- apiGroups: [petstore.example.com]
-  resources: [petstores/status]
-  verbs: [patch]
-- apiGroups: [petstore.example.com]
-  resources: [petstores/finalizers]
-  verbs: [update, patch]
-- apiGroups: [""]
-  resources: [configmaps, limitranges, resourcequotas, serviceaccounts, services]
-  verbs: [list, watch, create, patch, delete]
-- apiGroups: [""]
-  resources: [secrets]
-  verbs: [get, list, watch, create, patch, delete]
-- apiGroups: [""]
-  resources: [events]
-  verbs: [create]
-- apiGroups: [apps]
-  resources: [deployments]
-  verbs: [list, watch, create, patch, delete]
-- apiGroups: [autoscaling]
-  resources: [horizontalpodautoscalers]
-  verbs: [list, watch, create, patch, delete]
-- apiGroups: [batch]
-  resources: [jobs]
-  verbs: [list, watch, create, patch, delete]
-- apiGroups: [networking.k8s.io]
-  resources: [ingresses, networkpolicies]
-  verbs: [list, watch, create, patch, delete]
-- apiGroups: [policy]
-  resources: [poddisruptionbudgets]
-  verbs: [list, watch, create, patch, delete]
-{{- end }}
-
 {{/* rds.parameterGroups as the operator reads it: "17=group-a,16=group-b" (sorted by version). */}}
 {{- define "petstore-operator.parameterGroups" -}}
 {{- $pairs := list }}

@@ -1,10 +1,9 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../controller/resolved-spec.ts';
+import type { BuildInputs } from '../spec/build-inputs.ts';
 import { childMetadata, childNames } from './metadata.ts';
 
 /** The API's non-secret configuration, under the environment variable names of the seeds' app-config. */
-export function buildConfigMap(petStore: PetStore, spec: ResolvedSpec): V1ConfigMap {
+export function buildConfigMap({ petStore, spec }: BuildInputs): V1ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',

@@ -1,14 +1,16 @@
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../controller/resolved-spec.ts';
+import type { BuildInputs } from '../spec/build-inputs.ts';
+import { required } from './required.ts';
 import { childMetadata, childNames } from './metadata.ts';
 
-/** CPU autoscaling per the seeds: up 2 pods per 60 s, down 1 pod per 300 s. Undefined when autoscaling is off. */
-export function buildHorizontalPodAutoscaler(
-  petStore: PetStore,
-  spec: ResolvedSpec,
-): V2HorizontalPodAutoscaler | undefined {
-  if (!spec.autoscaling) return undefined;
+/** Precondition: spec.autoscaling is set (never for SQLite, which runs one pod). */
+export function wantsHorizontalPodAutoscaler({ spec }: BuildInputs): boolean {
+  return spec.autoscaling !== undefined;
+}
+
+/** CPU autoscaling per the seeds: up 2 pods per 60 s, down 1 pod per 300 s. */
+export function buildHorizontalPodAutoscaler({ petStore, spec }: BuildInputs): V2HorizontalPodAutoscaler {
+  const autoscaling = required(spec.autoscaling, 'spec.autoscaling');
   const names = childNames(petStore);
   return {
     apiVersion: 'autoscaling/v2',
@@ -16,14 +18,14 @@ export function buildHorizontalPodAutoscaler(
     metadata: childMetadata(petStore, names.horizontalPodAutoscaler),
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: names.deployment },
-      minReplicas: spec.autoscaling.minReplicas,
-      maxReplicas: spec.autoscaling.maxReplicas,
+      minReplicas: autoscaling.minReplicas,
+      maxReplicas: autoscaling.maxReplicas,
       metrics: [
         {
           type: 'Resource',
           resource: {
             name: 'cpu',
-            target: { type: 'Utilization', averageUtilization: spec.autoscaling.targetCPUUtilizationPercentage },
+            target: { type: 'Utilization', averageUtilization: autoscaling.targetCPUUtilizationPercentage },
           },
         },
       ],

@@ -1,6 +1,8 @@
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../controller/resolved-spec.ts';
+import type { BuildInputs } from '../spec/build-inputs.ts';
+import type { ResolvedSpec } from '../spec/resolved-spec.ts';
+import { required } from './required.ts';
 import { childMetadata, childNames } from './metadata.ts';
 
 const alb = 'alb.ingress.kubernetes.io';
@@ -17,10 +19,14 @@ export function awsTags(petStore: PetStore, spec: ResolvedSpec): Record<string, 
   };
 }
 
-/** An ALB Ingress for the API path, HTTPS with an ACM certificate when TLS is set. Undefined when ingress is off. */
-export function buildIngress(petStore: PetStore, spec: ResolvedSpec): V1Ingress | undefined {
-  const ingress = spec.ingress;
-  if (!ingress) return undefined;
+/** Precondition: spec.ingress is set. */
+export function wantsIngress({ spec }: BuildInputs): boolean {
+  return spec.ingress !== undefined;
+}
+
+/** An ALB Ingress for the API path, HTTPS with an ACM certificate when TLS is set. */
+export function buildIngress({ petStore, spec }: BuildInputs): V1Ingress {
+  const ingress = required(spec.ingress, 'spec.ingress');
   const names = childNames(petStore);
   const tls = ingress.certificateArn !== undefined;
   const annotations: Record<string, string> = {

@@ -1,8 +1,6 @@
 import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
 import { apiVersion, kind, type PetStore } from '../api/v1alpha1/petstore.ts';
 
-/** The field manager of every server-side apply the operator makes. */
-export const fieldManager = 'petstore-operator';
 export const managedBy = 'petstore-operator';
 /** Label selector matching every object the operator manages; the runtime scopes its informers with it. */
 export const managedBySelector = `app.kubernetes.io/managed-by=${managedBy}`;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { V1Job } from '@kubernetes/client-node';
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../controller/resolved-spec.ts';
-import { apiUser } from './deployment.ts';
-import { annotationPrefix, childNames, controllerReference, labels } from './metadata.ts';
+import type { BuildInputs } from '../spec/build-inputs.ts';
+import { annotationPrefix, controllerReference, labels } from './metadata.ts';
+import { apiPodSpec } from './pod-spec.ts';
 
 /** Label on migration Jobs naming the image they migrate for (the Job's name carries only a digest of it). */
 export const migrationLabel = `${annotationPrefix}/migration`;
@@ -16,12 +16,17 @@ export function migrationJobName(petStore: PetStore, image: string): string {
   return `${petStore.metadata.name.slice(0, 40)}-migrate-${digest}`;
 }
 
+/** Precondition: a database outside the pod (SQLite pods migrate at start). */
+export function wantsMigrationJob({ spec }: BuildInputs): boolean {
+  return spec.database.engine !== 'sqlite';
+}
+
 /**
  * Runs the API's database migrations once for an image, before the Deployment moves to it. Its pods carry their own
  * component label, so the Service and PodDisruptionBudget never select them.
  */
-export function buildMigrationJob(petStore: PetStore, spec: ResolvedSpec): V1Job {
-  const names = childNames(petStore);
+export function buildMigrationJob(inputs: BuildInputs): V1Job {
+  const { petStore, spec } = inputs;
   const jobLabels = {
     ...labels(petStore),
     'app.kubernetes.io/name': 'petstore-migration',
@@ -42,35 +47,7 @@ export function buildMigrationJob(petStore: PetStore, spec: ResolvedSpec): V1Job
       activeDeadlineSeconds: 900,
       template: {
         metadata: { labels: jobLabels },
-        spec: {
-          restartPolicy: 'Never',
-          serviceAccountName: names.serviceAccount,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: apiUser,
-            runAsGroup: apiUser,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          containers: [
-            {
-              name: 'migrate',
-              image: spec.image,
-              command: migrateCommand,
-              envFrom: [{ configMapRef: { name: names.configMap } }, { secretRef: { name: names.secret } }],
-              resources: { requests: spec.resources.requests, limits: spec.resources.limits },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                privileged: false,
-                capabilities: { drop: ['ALL'] },
-              },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            },
-          ],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '256Mi' } }],
-        },
+        spec: apiPodSpec(inputs, { name: 'migrate', command: migrateCommand }, { restartPolicy: 'Never' }),
       },
     },
   };

@@ -1,16 +1,18 @@
 import type { V1NetworkPolicy, V1NetworkPolicyEgressRule } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../controller/resolved-spec.ts';
-import { apiPort } from './deployment.ts';
+import type { BuildInputs } from '../spec/build-inputs.ts';
+import { apiPort } from './pod-spec.ts';
 import { childMetadata, childNames, selectorLabels } from './metadata.ts';
+
+/** Precondition: spec.networkPolicy.enabled (on by default). */
+export function wantsNetworkPolicy({ spec }: BuildInputs): boolean {
+  return spec.networkPolicy.enabled;
+}
 
 /**
  * Default deny for the API pods (both directions), except inbound to 8080 from the allowed networks (the load
  * balancer) and from the metrics namespaces (Prometheus scrapes /metrics), and outbound DNS and database traffic. Scoped to this PetStore's pods, so other workloads in the namespace are not affected.
- * Undefined when spec.networkPolicy.enabled is false.
  */
-export function buildNetworkPolicy(petStore: PetStore, spec: ResolvedSpec): V1NetworkPolicy | undefined {
-  if (!spec.networkPolicy.enabled) return undefined;
+export function buildNetworkPolicy({ petStore, spec }: BuildInputs): V1NetworkPolicy {
   const egress: V1NetworkPolicyEgressRule[] = [
     {
       to: [

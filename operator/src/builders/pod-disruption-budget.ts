@@ -1,15 +1,17 @@
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../controller/resolved-spec.ts';
-import { maxReplicas } from '../controller/resolved-spec.ts';
+import type { BuildInputs } from '../spec/build-inputs.ts';
+import { maxReplicas } from '../spec/resolved-spec.ts';
 import { childMetadata, childNames, selectorLabels } from './metadata.ts';
 
 /**
- * Keeps all but one pod serving during node drains. Undefined for a single pod: a budget there would either block
- * drains forever or protect nothing.
+ * Precondition: more than one pod. A budget for a single pod would either block drains forever or protect nothing.
  */
-export function buildPodDisruptionBudget(petStore: PetStore, spec: ResolvedSpec): V1PodDisruptionBudget | undefined {
-  if (maxReplicas(spec) < 2) return undefined;
+export function wantsPodDisruptionBudget({ spec }: BuildInputs): boolean {
+  return maxReplicas(spec) >= 2;
+}
+
+/** Keeps all but one pod serving during node drains. */
+export function buildPodDisruptionBudget({ petStore }: BuildInputs): V1PodDisruptionBudget {
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',

@@ -1,14 +1,8 @@
 import type { V1LimitRange, V1ResourceQuota } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import { defaultResources, maxReplicas, type ResolvedSpec } from '../controller/resolved-spec.ts';
+import type { NamespaceInputs } from '../spec/build-inputs.ts';
+import { defaultResources, maxReplicas, type ResolvedSpec } from '../spec/resolved-spec.ts';
 import { managedBy, sharedNames } from './metadata.ts';
 import { parseQuantity, formatMilli, formatBytes } from './quantity.ts';
-
-/** One PetStore of a namespace with its resolved spec. */
-export interface NamespaceMember {
-  petStore: PetStore;
-  spec: ResolvedSpec;
-}
 
 const sharedLabels = {
   'app.kubernetes.io/name': 'petstore',
@@ -22,15 +16,18 @@ export function peakPods(spec: ResolvedSpec): number {
   return max + Math.ceil(max * 0.25) + 1;
 }
 
+/** Precondition of the quota objects: some PetStore of the namespace enables quota (spec.quota.enabled, default on). */
+export function wantsNamespaceQuota({ members }: NamespaceInputs): boolean {
+  return members.some((member) => member.spec.quotaEnabled);
+}
+
 /**
  * The namespace's ResourceQuota, sized for the sum of its PetStores at their peak: a quota is namespace-wide, so
  * each PetStore claiming the whole namespace would cap all of them at one's size. It carries no owner references (a
  * list of every PetStore would grow with each one, and be rewritten with each one): the operator deletes it when the
- * last PetStore of the namespace goes. Undefined when no PetStore in the
- * namespace enables quota.
+ * last PetStore of the namespace goes.
  */
-export function buildResourceQuota(namespace: string, members: NamespaceMember[]): V1ResourceQuota | undefined {
-  if (!members.some((member) => member.spec.quotaEnabled)) return undefined;
+export function buildResourceQuota({ namespace, members }: NamespaceInputs): V1ResourceQuota {
   const totals = { pods: 0, requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, storage: 0 };
   for (const { spec } of members) {
     const pods = peakPods(spec);
@@ -64,8 +61,7 @@ export function buildResourceQuota(namespace: string, members: NamespaceMember[]
 }
 
 /** Defaults for containers without their own requests and limits (the seeds' values), shared by the namespace. */
-export function buildLimitRange(namespace: string, members: NamespaceMember[]): V1LimitRange | undefined {
-  if (!members.some((member) => member.spec.quotaEnabled)) return undefined;
+export function buildLimitRange({ namespace }: NamespaceInputs): V1LimitRange {
   return {
     apiVersion: 'v1',
     kind: 'LimitRange',

@@ -1,10 +1,9 @@
 import type { V1Secret } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import type { DatabaseConnection } from '../controller/database-connection.ts';
+import type { BuildInputs } from '../spec/build-inputs.ts';
 import { childMetadata, childNames } from './metadata.ts';
 
 /** The database credentials the pods read: DATABASE_URL plus its parts, under the seeds' and CloudNativePG's key names. */
-export function buildSecret(petStore: PetStore, connection: DatabaseConnection): V1Secret {
+export function buildSecret({ petStore, connection }: BuildInputs): V1Secret {
   const stringData: Record<string, string> = { DATABASE_URL: connection.url };
   if (connection.postgres) {
     const { username, password, host, port, dbname } = connection.postgres;

@@ -1,10 +1,9 @@
 import type { V1ServiceAccount } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../controller/resolved-spec.ts';
+import type { BuildInputs } from '../spec/build-inputs.ts';
 import { childMetadata, childNames } from './metadata.ts';
 
 /** The pods' identity; annotations carry IRSA's role ARN where used (EKS Pod Identity needs none). */
-export function buildServiceAccount(petStore: PetStore, spec: ResolvedSpec): V1ServiceAccount {
+export function buildServiceAccount({ petStore, spec }: BuildInputs): V1ServiceAccount {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',

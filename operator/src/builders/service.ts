@@ -1,9 +1,9 @@
 import type { V1Service } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
+import type { BuildInputs } from '../spec/build-inputs.ts';
 import { childMetadata, childNames, selectorLabels } from './metadata.ts';
 
 /** ClusterIP Service, port 80 to the pods' 8080. */
-export function buildService(petStore: PetStore): V1Service {
+export function buildService({ petStore }: BuildInputs): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',

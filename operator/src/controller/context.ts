@@ -2,7 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { KubeClient } from '../k8s/client.ts';
 import type { ResourceKind } from '../k8s/kinds.ts';
-import type { OperatorDefaults } from './operator-defaults.ts';
+import type { OperatorDefaults } from '../spec/operator-defaults.ts';
 
 /** Read access to the informer caches: a reconcile reads everything it can from here, never from the API server. */
 export interface ObjectCache {
@@ -13,8 +13,11 @@ export interface ObjectCache {
 /** Everything a reconcile uses besides the key. */
 export interface ReconcileContext {
   cache: ObjectCache;
+  /** Within a pass, bound to the pass's abort signal (see k8s/client.ts withSignal). */
   client: KubeClient;
   defaults: OperatorDefaults;
   log: Logger;
   now: () => Date;
+  /** The pass's abort signal: leadership lost or shutdown. */
+  signal?: AbortSignal;
 }

@@ -1,95 +1,176 @@
-import type { KubernetesObject, V1ConfigMap, V1Secret } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
+import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { buildConfigMap } from '../builders/config-map.ts';
 import { buildDeployment } from '../builders/deployment.ts';
-import { buildHorizontalPodAutoscaler } from '../builders/horizontal-pod-autoscaler.ts';
-import { buildIngress } from '../builders/ingress.ts';
-import { childNames } from '../builders/metadata.ts';
-import { buildNetworkPolicy } from '../builders/network-policy.ts';
-import { buildPodDisruptionBudget } from '../builders/pod-disruption-budget.ts';
+import { buildHorizontalPodAutoscaler, wantsHorizontalPodAutoscaler } from '../builders/horizontal-pod-autoscaler.ts';
+import { buildIngress, wantsIngress } from '../builders/ingress.ts';
+import { childNames, sharedNames } from '../builders/metadata.ts';
+import { buildMigrationJob, migrationJobName, migrationLabel, wantsMigrationJob } from '../builders/migration-job.ts';
+import { buildNetworkPolicy, wantsNetworkPolicy } from '../builders/network-policy.ts';
+import { buildPodDisruptionBudget, wantsPodDisruptionBudget } from '../builders/pod-disruption-budget.ts';
+import { buildLimitRange, buildResourceQuota, wantsNamespaceQuota } from '../builders/resource-quota.ts';
 import { buildSecret } from '../builders/secret.ts';
 import { buildService } from '../builders/service.ts';
 import { buildServiceAccount } from '../builders/service-account.ts';
-import { configChecksum } from '../builders/checksum.ts';
-import { kinds, type ResourceKind } from '../k8s/kinds.ts';
-import type { DatabaseConnection } from './database-connection.ts';
-import type { ResolvedSpec } from './resolved-spec.ts';
-
-/** What the builders need besides the PetStore: its resolved spec and the database it uses. */
-export interface BuildInputs {
-  petStore: PetStore;
-  spec: ResolvedSpec;
-  connection: DatabaseConnection;
-  /** The image the Deployment runs in this pass (the migration decides); undefined: no Deployment yet. */
-  deployImage: string | undefined;
-}
-
-/** One child kind of a PetStore: where it lives, its name, and its desired state (undefined: the child must not exist). */
-export interface Dependent {
-  kind: ResourceKind;
-  /** The workload waits for the migration; prerequisites (what the migration Job mounts) come before it. */
-  stage: 'prerequisite' | 'workload';
-  name(petStore: PetStore): string;
-  desired(inputs: BuildInputs): KubernetesObject | undefined;
-}
-
-const configMapOf = (inputs: BuildInputs): V1ConfigMap => buildConfigMap(inputs.petStore, inputs.spec);
-const secretOf = (inputs: BuildInputs): V1Secret => buildSecret(inputs.petStore, inputs.connection);
+import { kinds } from '../k8s/kinds.ts';
+import type { ChildDependent, Dependent, ExternalDependent, Readiness, SharedDependent } from './dependent.ts';
+import { waitFor } from './dependent.ts';
 
 /**
- * A PetStore's children in apply order: identity and configuration first, the NetworkPolicy before any pod exists,
- * the Deployment after what it mounts. Adding a child = one builder, one entry here, and RBAC verbs (a test checks).
+ * What a PetStore creates, when, and in what order: the whole workflow, read top to bottom. Each entry says its kind,
+ * its name, its precondition (`when`), its pure builder (`desired`), how it is written (`policy`), when it counts as
+ * ready (`ready`) and what must come first (`dependsOn`). Everything else derives from this list: the watched and
+ * owned kinds, the RBAC rules (scripts/generate.ts writes the chart's and config/'s copies), the tests' kinds.
+ *
+ * Adding a child: a builder in builders/ with its table test, one entry here, `node scripts/generate.ts`.
  */
 export const dependents: readonly Dependent[] = [
   {
+    // The database comes first: every child that reaches it needs its connection (the Secret, the pods).
+    id: 'database',
+    policy: 'external',
+    dependsOn: [],
+    engine: (spec, engines) => engines[spec.database.engine],
+    describe: (petStore) => `database of PetStore ${petStore.metadata.namespace}/${petStore.metadata.name}`,
+  } satisfies ExternalDependent,
+  // Namespace-wide quota objects, summed over every PetStore of the namespace (a quota is namespace-wide).
+  {
+    id: 'resourceQuota',
+    policy: 'shared',
+    dependsOn: [],
+    kind: kinds.ResourceQuota,
+    name: sharedNames.resourceQuota,
+    when: wantsNamespaceQuota,
+    desired: buildResourceQuota,
+  } satisfies SharedDependent,
+  {
+    id: 'limitRange',
+    policy: 'shared',
+    dependsOn: [],
+    kind: kinds.LimitRange,
+    name: sharedNames.limitRange,
+    when: wantsNamespaceQuota,
+    desired: buildLimitRange,
+  } satisfies SharedDependent,
+  // What the pods (and the migration Job's pod) mount and run as, and the network they live in, before any pod exists.
+  child({
+    id: 'serviceAccount',
+    policy: 'apply',
+    dependsOn: ['database'],
     kind: kinds.ServiceAccount,
-    stage: 'prerequisite',
-    name: (p) => childNames(p).serviceAccount,
-    desired: (i) => buildServiceAccount(i.petStore, i.spec),
-  },
-  { kind: kinds.ConfigMap, stage: 'prerequisite', name: (p) => childNames(p).configMap, desired: configMapOf },
-  { kind: kinds.Secret, stage: 'prerequisite', name: (p) => childNames(p).secret, desired: secretOf },
-  {
+    name: (i) => childNames(i.petStore).serviceAccount,
+    desired: buildServiceAccount,
+  }),
+  child({
+    id: 'configMap',
+    policy: 'apply',
+    dependsOn: ['database'],
+    kind: kinds.ConfigMap,
+    name: (i) => childNames(i.petStore).configMap,
+    desired: buildConfigMap,
+  }),
+  child({
+    id: 'secret',
+    policy: 'apply',
+    dependsOn: ['database'],
+    kind: kinds.Secret,
+    name: (i) => childNames(i.petStore).secret,
+    desired: buildSecret,
+  }),
+  child({
+    id: 'networkPolicy',
+    policy: 'apply',
+    dependsOn: ['database'],
     kind: kinds.NetworkPolicy,
-    stage: 'prerequisite',
-    name: (p) => childNames(p).networkPolicy,
-    desired: (i) => buildNetworkPolicy(i.petStore, i.spec),
-  },
-  {
+    name: (i) => childNames(i.petStore).networkPolicy,
+    when: wantsNetworkPolicy,
+    desired: buildNetworkPolicy,
+  }),
+  child({
+    id: 'service',
+    policy: 'apply',
+    dependsOn: ['database'],
     kind: kinds.Service,
-    stage: 'prerequisite',
-    name: (p) => childNames(p).service,
-    desired: (i) => buildService(i.petStore),
-  },
-  {
+    name: (i) => childNames(i.petStore).service,
+    desired: buildService,
+  }),
+  // The gate: one Job per image migrates the database; its success releases that image to the Deployment.
+  child<V1Job>({
+    id: 'migration',
+    policy: 'create-only',
+    dependsOn: ['serviceAccount', 'configMap', 'secret', 'networkPolicy'],
+    kind: kinds.Job,
+    name: (i) => migrationJobName(i.petStore, i.spec.image),
+    when: wantsMigrationJob,
+    desired: buildMigrationJob,
+    ready: migrationReadiness,
+    generationLabel: migrationLabel,
+  }),
+  child<V1Deployment>({
+    id: 'deployment',
+    policy: 'apply',
+    dependsOn: ['serviceAccount', 'configMap', 'secret', 'networkPolicy', 'migration'],
     kind: kinds.Deployment,
-    stage: 'workload',
-    name: (p) => childNames(p).deployment,
-    desired: (i) =>
-      i.deployImage === undefined
-        ? undefined
-        : buildDeployment(
-            i.petStore,
-            { ...i.spec, image: i.deployImage },
-            { configChecksum: configChecksum(configMapOf(i), secretOf(i)) },
-          ),
-  },
-  {
+    name: (i) => childNames(i.petStore).deployment,
+    // The image the migration released; until then the pods keep the image they run (or none are created yet).
+    desired: (inputs, upstream) => {
+      const migration = upstream.observation('migration').phase;
+      const released = migration === 'Ready' || migration === 'NotWanted';
+      const current = upstream.live?.spec?.template.spec?.containers[0]?.image;
+      const image = released ? inputs.spec.image : current;
+      if (image === undefined) return waitFor(`the migration Job for ${inputs.spec.image} to succeed`);
+      return buildDeployment({ ...inputs, spec: { ...inputs.spec, image } });
+    },
+  }),
+  child({
+    id: 'horizontalPodAutoscaler',
+    policy: 'apply',
+    dependsOn: ['deployment'],
     kind: kinds.HorizontalPodAutoscaler,
-    stage: 'workload',
-    name: (p) => childNames(p).horizontalPodAutoscaler,
-    desired: (i) => buildHorizontalPodAutoscaler(i.petStore, i.spec),
-  },
-  {
+    name: (i) => childNames(i.petStore).horizontalPodAutoscaler,
+    when: wantsHorizontalPodAutoscaler,
+    desired: buildHorizontalPodAutoscaler,
+  }),
+  child({
+    id: 'podDisruptionBudget',
+    policy: 'apply',
+    dependsOn: ['deployment'],
     kind: kinds.PodDisruptionBudget,
-    stage: 'workload',
-    name: (p) => childNames(p).podDisruptionBudget,
-    desired: (i) => buildPodDisruptionBudget(i.petStore, i.spec),
-  },
-  {
+    name: (i) => childNames(i.petStore).podDisruptionBudget,
+    when: wantsPodDisruptionBudget,
+    desired: buildPodDisruptionBudget,
+  }),
+  child({
+    id: 'ingress',
+    policy: 'apply',
+    dependsOn: ['service', 'deployment'],
     kind: kinds.Ingress,
-    stage: 'workload',
-    name: (p) => childNames(p).ingress,
-    desired: (i) => buildIngress(i.petStore, i.spec),
-  },
+    name: (i) => childNames(i.petStore).ingress,
+    when: wantsIngress,
+    desired: buildIngress,
+  }),
 ];
+
+/** Type-checks an entry against its object type, then widens it for the list. */
+function child<T extends import('@kubernetes/client-node').KubernetesObject>(
+  dependent: ChildDependent<T>,
+): ChildDependent {
+  return dependent as unknown as ChildDependent;
+}
+
+/** A migration Job is ready when it completed; failed when it failed (the Deployment then stays on its image). */
+function migrationReadiness(job: V1Job): Readiness {
+  const finished = job.status?.conditions?.find(
+    (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  );
+  const name = job.metadata?.name ?? '';
+  const image = job.metadata?.annotations?.['petstore.example.com/image'] ?? '';
+  if (finished?.type === 'Complete') return { ready: true, message: `migrated for ${image}` };
+  if (finished?.type === 'Failed') {
+    return {
+      ready: false,
+      failed: true,
+      message: `migration Job ${name} for ${image} failed (${finished.reason ?? 'Failed'}); see \`kubectl logs job/${name}\`, then fix the image or the database`,
+    };
+  }
+  return { ready: false, message: `migration Job ${name} is running for ${image}` };
+}

@@ -1,26 +1,14 @@
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import { kinds } from '../k8s/kinds.ts';
-import type { ReconcileContext } from './context.ts';
 import {
   databaseFinalizer,
   releaseFinalizerAnnotation,
+  type DatabaseEngine,
   type DatabaseState,
-  type ExternalDatabase,
-} from './database.ts';
-import type { ResolvedSpec } from './resolved-spec.ts';
-
-const ref = (petStore: PetStore) => ({
-  kind: kinds.PetStore,
-  namespace: petStore.metadata.namespace,
-  name: petStore.metadata.name,
-});
-
-/** Adds the database finalizer before anything outside the cluster is created for this PetStore. */
-export async function ensureFinalizer(petStore: PetStore, ctx: ReconcileContext): Promise<void> {
-  const finalizers = petStore.metadata.finalizers ?? [];
-  if (finalizers.includes(databaseFinalizer)) return;
-  await ctx.client.patchMetadata(ref(petStore), { finalizers: [...finalizers, databaseFinalizer] });
-}
+} from '../database/engine.ts';
+import { kinds } from '../k8s/kinds.ts';
+import { PermanentError } from '../runtime/errors.ts';
+import type { ResolvedSpec } from '../spec/resolved-spec.ts';
+import type { ReconcileContext } from './context.ts';
 
 /**
  * One step of deleting a PetStore that holds the finalizer: the engine cleans up (snapshot, delete or retain), then
@@ -29,20 +17,30 @@ export async function ensureFinalizer(petStore: PetStore, ctx: ReconcileContext)
 export async function finalize(
   petStore: PetStore,
   spec: ResolvedSpec,
-  engine: ExternalDatabase | undefined,
+  engine: DatabaseEngine | undefined,
   ctx: ReconcileContext,
 ): Promise<{ done: boolean; state?: DatabaseState }> {
   const finalizers = petStore.metadata.finalizers ?? [];
   if (!finalizers.includes(databaseFinalizer)) return { done: true };
   const released = petStore.metadata.annotations?.[releaseFinalizerAnnotation] === 'true';
-  const step = released || !engine ? { done: true } : await engine.finalize(petStore, spec, ctx);
+  if (!released && !engine?.finalize) {
+    // Never release a database without cleaning it up: an operator restarted without its rds settings must say so.
+    throw new PermanentError(
+      `the PetStore holds the ${databaseFinalizer} finalizer for its ${spec.database.engine} database, but this operator is not configured for ${spec.database.engine}: configure it (the chart's rds values) so it can apply deletionPolicy, or have an administrator release the finalizer`,
+      { reason: 'EngineNotConfigured' },
+    );
+  }
+  const step = released || !engine?.finalize ? { done: true } : await engine.finalize(petStore, spec, ctx);
   if (!step.done) return step;
   if (released) {
     ctx.log.warn(
-      { petStore: ref(petStore).name, namespace: petStore.metadata.namespace },
+      { petStore: petStore.metadata.name, namespace: petStore.metadata.namespace },
       'finalizer released by annotation; database left as is',
     );
   }
-  await ctx.client.patchMetadata(ref(petStore), { finalizers: finalizers.filter((f) => f !== databaseFinalizer) });
+  await ctx.client.patchMetadata(
+    { kind: kinds.PetStore, namespace: petStore.metadata.namespace, name: petStore.metadata.name },
+    { finalizers: finalizers.filter((f) => f !== databaseFinalizer) },
+  );
   return step;
 }

@@ -2,15 +2,13 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import { ConditionType, type Condition, type PetStore, type PetStoreStatus } from '../api/v1alpha1/petstore.ts';
 import { childNames, selectorLabels } from '../builders/metadata.ts';
 import { serviceUrl } from '../builders/ingress.ts';
-import type { DatabaseState } from './database.ts';
-import type { MigrationPlan } from './migration.ts';
-import type { ResolvedSpec } from './resolved-spec.ts';
+import type { DatabaseState } from '../database/engine.ts';
+import type { ResolvedSpec } from '../spec/resolved-spec.ts';
+import type { ReconcileProblem } from './error-policy.ts';
 
-/** What went wrong in this pass, if anything. */
-export interface ReconcileProblem {
-  /** permanent: only a spec change helps (Stalled); temporary: retried with backoff. */
-  kind: 'permanent' | 'temporary';
-  reason: string;
+/** Where the schema migration for the wanted image stands (the migration dependent's phase). */
+export interface MigrationState {
+  state: 'NotNeeded' | 'Running' | 'Succeeded' | 'Failed';
   message: string;
 }
 
@@ -19,7 +17,7 @@ export interface Observation {
   spec?: ResolvedSpec;
   database?: DatabaseState;
   deployment?: V1Deployment;
-  migration?: MigrationPlan;
+  migration?: MigrationState;
   problem?: ReconcileProblem;
   now: Date;
 }
@@ -28,7 +26,8 @@ interface Verdict {
   ready: boolean;
   reason: string;
   message: string;
-  progressing: boolean;
+  /** The kstatus Reconciling condition: the operator or the rollout is still moving towards the spec. */
+  reconciling: boolean;
   degraded: boolean;
   stalled: boolean;
 }
@@ -44,7 +43,7 @@ function verdict(observation: Observation): Verdict {
       ready: false,
       reason: problem.reason,
       message: problem.message,
-      progressing: false,
+      reconciling: false,
       degraded: true,
       stalled: true,
     };
@@ -54,7 +53,7 @@ function verdict(observation: Observation): Verdict {
       ready: false,
       reason: problem.reason,
       message: problem.message,
-      progressing: true,
+      reconciling: true,
       degraded: true,
       stalled: false,
     };
@@ -64,7 +63,7 @@ function verdict(observation: Observation): Verdict {
       ready: false,
       reason: `Database${database.reason}`,
       message: database.message,
-      progressing: false,
+      reconciling: false,
       degraded: true,
       stalled: true,
     };
@@ -74,7 +73,7 @@ function verdict(observation: Observation): Verdict {
       ready: false,
       reason: `Database${database.reason}`,
       message: database.message,
-      progressing: true,
+      reconciling: true,
       degraded: false,
       stalled: false,
     };
@@ -84,7 +83,7 @@ function verdict(observation: Observation): Verdict {
       ready: false,
       reason: 'MigrationFailed',
       message: migration.message,
-      progressing: false,
+      reconciling: false,
       degraded: true,
       stalled: true,
     };
@@ -94,7 +93,7 @@ function verdict(observation: Observation): Verdict {
       ready: false,
       reason: 'MigrationRunning',
       message: migration.message,
-      progressing: true,
+      reconciling: true,
       degraded: false,
       stalled: false,
     };
@@ -105,7 +104,7 @@ function verdict(observation: Observation): Verdict {
       ready: false,
       reason: 'ProgressDeadlineExceeded',
       message: rollout.message,
-      progressing: false,
+      reconciling: false,
       degraded: true,
       stalled: true,
     };
@@ -115,7 +114,7 @@ function verdict(observation: Observation): Verdict {
       ready: false,
       reason: 'RollingOut',
       message: rollout.message,
-      progressing: true,
+      reconciling: true,
       degraded: false,
       stalled: false,
     };
@@ -124,7 +123,7 @@ function verdict(observation: Observation): Verdict {
     ready: true,
     reason: 'Available',
     message: rollout.message,
-    progressing: false,
+    reconciling: false,
     degraded: false,
     stalled: false,
   };
@@ -181,18 +180,12 @@ export function computeStatus(observation: Observation): PetStoreStatus {
   const conditions: Condition[] = [
     condition(ConditionType.Ready, v.ready, v.reason, v.message),
     condition(
-      ConditionType.Progressing,
-      v.progressing,
-      v.progressing ? v.reason : v.ready ? 'RolloutComplete' : v.reason,
-      v.message,
+      ConditionType.Reconciling,
+      v.reconciling,
+      v.reconciling ? v.reason : 'Reconciled',
+      v.reconciling ? v.message : '',
     ),
     condition(ConditionType.Degraded, v.degraded, v.degraded ? v.reason : 'AsExpected', v.degraded ? v.message : ''),
-    condition(
-      ConditionType.Reconciling,
-      v.progressing,
-      v.progressing ? v.reason : 'Reconciled',
-      v.progressing ? v.message : '',
-    ),
     condition(ConditionType.Stalled, v.stalled, v.stalled ? v.reason : 'NotStalled', v.stalled ? v.message : ''),
   ];
   if (database) {

@@ -1,140 +1,120 @@
-import { ApiException, type V1Deployment } from '@kubernetes/client-node';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import type { EventRecord } from '../k8s/client.ts';
-import { kinds } from '../k8s/kinds.ts';
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { PetStore } from '../api/v1alpha1/petstore.ts';
+import { withSignal, type EventRecord } from '../k8s/client.ts';
+import { kinds } from '../k8s/kinds.ts';
 import type { ObjectKey } from '../runtime/types.ts';
-import { isPermanentError, PermanentError } from '../runtime/errors.ts';
-import { applyChildren } from './apply-children.ts';
-import type { BuildInputs } from './dependents.ts';
+import { resolveSpec, type ResolvedSpec } from '../spec/resolved-spec.ts';
 import type { ReconcileContext } from './context.ts';
-import {
-  DependencyMissingError,
-  resolveExternal,
-  resolveSqlite,
-  type DatabaseResolver,
-  type DatabaseState,
-  type ExternalDatabase,
-  type ResolvedDatabase,
-} from './database.ts';
-import { ensureFinalizer, finalize } from './finalize.ts';
-import { migrate, type MigrationPlan } from './migration.ts';
-import { ensureNamespaceObjects } from './namespace-objects.ts';
-import { computeStatus, type ReconcileProblem } from './observe.ts';
-import { resolveSpec, type ResolvedSpec } from './resolved-spec.ts';
+import type { Engines } from './dependent.ts';
+import { dependents } from './dependents.ts';
+import { errorPolicy, problemOf, type Action, type ReconcileProblem } from './error-policy.ts';
+import { finalize } from './finalize.ts';
+import { computeStatus, type MigrationState } from './observe.ts';
 import { writeStatus } from './status.ts';
-
-export interface ReconcileResult {
-  requeueAfterMs?: number;
-}
-
-/** Slow retry while waiting for something a user must create (a Secret), instead of the fast error backoff. */
-const dependencyRetryMs = 30_000;
-/** How often a PetStore stalled on an AWS refusal (IAM, quota) is tried again: an administrator may have fixed it. */
-const awsRefusalRetryMs = 10 * 60_000;
+import { runSharedDependents, runWorkflow, type WorkflowResult } from './workflow.ts';
 
 export interface Reconciler {
-  /** `log` (the runtime's per-request logger, carrying the key) replaces the context's logger for this pass. */
-  reconcile(key: ObjectKey, log?: Logger): Promise<ReconcileResult>;
+  /** `log` (the runtime's per-request logger) and `signal` (the pass's abort signal) replace the context's. */
+  reconcile(key: ObjectKey, pass?: { log?: Logger; signal?: AbortSignal }): Promise<Action>;
 }
 
-/** Databases that live outside the cluster (rds) plug in here, by engine. */
-export type ExternalDatabases = Partial<Record<ResolvedSpec['database']['engine'], ExternalDatabase>>;
-
 /**
- * One level-triggered pass for one PetStore: get → finalize or ensure finalizer → resolve spec and database → apply
- * children → observe → status. It reads from the informer caches and writes only what differs.
+ * One level-triggered pass for one PetStore: get, finalize or run the declared workflow (controller/dependents.ts),
+ * compute the status from what the pass observed, then the error policy decides what comes next.
  */
-export function createReconciler(baseCtx: ReconcileContext, externalDatabases: ExternalDatabases = {}): Reconciler {
-  const resolvers: Partial<Record<ResolvedSpec['database']['engine'], DatabaseResolver>> = {
-    sqlite: resolveSqlite,
-    external: resolveExternal,
-  };
-  for (const [engine, database] of Object.entries(externalDatabases)) {
-    resolvers[engine as ResolvedSpec['database']['engine']] = database.resolve;
-  }
+export function createReconciler(baseCtx: ReconcileContext, engines: Engines): Reconciler {
   return {
-    async reconcile(key, log) {
-      const ctx = log ? { ...baseCtx, log } : baseCtx;
+    async reconcile(key, pass = {}) {
+      const signal = pass.signal ?? baseCtx.signal;
+      const ctx: ReconcileContext = {
+        ...baseCtx,
+        ...(pass.log ? { log: pass.log } : {}),
+        ...(signal ? { signal, client: withSignal(baseCtx.client, signal) } : {}),
+      };
       const petStore = ctx.cache.get<PetStore>(kinds.PetStore, key.namespace, key.name);
       if (!petStore) {
         // Children go with their owner (garbage collection); the namespace quota must shrink to who is left.
-        await ensureNamespaceObjects(key.namespace, ctx);
+        await runSharedDependents(key.namespace, ctx);
         return {};
       }
-      if (petStore.metadata.deletionTimestamp) return deletePass(petStore, ctx, externalDatabases);
+      if (petStore.metadata.deletionTimestamp) return deletePass(petStore, engines, ctx);
       let spec: ResolvedSpec | undefined;
-      let database: ResolvedDatabase | undefined;
-      let deployment: V1Deployment | undefined;
-      let migration: MigrationPlan | undefined;
-      let problem: ReconcileProblem | undefined;
+      let result: WorkflowResult | undefined;
       let failure: unknown;
       try {
         spec = resolveSpec(petStore, ctx.defaults);
-        const resolver = resolvers[spec.database.engine];
-        if (!resolver) {
-          throw new PermanentError(
-            `database engine ${spec.database.engine} is not configured in this operator (for rds: set the chart's rds.dbSubnetGroupName, env RDS_DB_SUBNET_GROUP)`,
-          );
-        }
-        if (externalDatabases[spec.database.engine]) await ensureFinalizer(petStore, ctx);
-        database = await resolver(petStore, spec, ctx);
-        if (database.connection) {
-          const inputs: BuildInputs = { petStore, spec, connection: database.connection, deployImage: undefined };
-          const prerequisites = await applyChildren(inputs, 'prerequisite', ctx);
-          migration = await migrate(petStore, spec, ctx);
-          inputs.deployImage = migration.deployImage;
-          const outcome = await applyChildren(inputs, 'workload', ctx, prerequisites);
-          deployment = outcome.live.get('Deployment');
-          const shared = await ensureNamespaceObjects(petStore.metadata.namespace, ctx);
-          const changed = [...outcome.applied, ...shared];
-          if (changed.length > 0 || outcome.deleted.length > 0) {
-            ctx.log.info({ petStore: key, applied: changed, deleted: outcome.deleted }, 'children updated');
-            await emit(ctx, petStore, {
-              type: 'Normal',
-              reason: 'Applied',
-              action: 'Apply',
-              note: [
-                changed.length ? `applied ${changed.join(', ')}` : '',
-                outcome.deleted.length ? `deleted ${outcome.deleted.join(', ')}` : '',
-              ]
-                .filter(Boolean)
-                .join('; '),
-            });
-          }
-        }
+        result = await runWorkflow(petStore, spec, engines, ctx);
+        await reportChanges(petStore, result, ctx);
       } catch (error) {
         failure = error;
-        problem = describe(error);
       }
-      const status = computeStatus({
-        petStore,
-        ...(spec ? { spec } : {}),
-        ...(database ? { database: database.state } : {}),
-        ...(deployment ? { deployment } : {}),
-        ...(migration ? { migration } : {}),
-        ...(problem ? { problem } : {}),
-        now: ctx.now(),
-      });
-      const statusChanged = await writeStatus(petStore, status, ctx);
-      if (problem && statusChanged) {
-        await emit(ctx, petStore, {
-          type: 'Warning',
-          reason: problem.reason,
-          action: 'Reconcile',
-          note: problem.message,
-        });
-      }
-      if (failure instanceof DependencyMissingError) return { requeueAfterMs: dependencyRetryMs };
-      // AWS refusals (access denied, quota) are fixed outside the PetStore, so look again now and then.
-      if (problem?.reason.startsWith('AWS')) return { requeueAfterMs: awsRefusalRetryMs };
-      if (problem?.kind === 'permanent' && !isPermanentError(failure))
-        throw new PermanentError(problem.message, { cause: failure });
-      if (failure !== undefined)
-        throw failure instanceof Error ? failure : new Error('reconcile failed', { cause: failure });
-      return database?.state.requeueAfterMs !== undefined ? { requeueAfterMs: database.state.requeueAfterMs } : {};
+      const problem = failure === undefined ? undefined : problemOf(failure);
+      await report(petStore, spec, result, problem, ctx);
+      if (failure !== undefined) return errorPolicy(failure);
+      const requeueAfterMs = result?.database?.state.requeueAfterMs;
+      return requeueAfterMs !== undefined ? { requeueAfterMs } : {};
     },
   };
+}
+
+/** The status from this pass's observations, written only when it changed, with a Warning event for a new problem. */
+async function report(
+  petStore: PetStore,
+  spec: ResolvedSpec | undefined,
+  result: WorkflowResult | undefined,
+  problem: ReconcileProblem | undefined,
+  ctx: ReconcileContext,
+): Promise<void> {
+  const deployment = result?.observations.get('deployment')?.live;
+  const migration = result ? migrationState(result, deployment) : undefined;
+  const status = computeStatus({
+    petStore,
+    ...(spec ? { spec } : {}),
+    ...(result?.database ? { database: result.database.state } : {}),
+    ...(deployment ? { deployment } : {}),
+    ...(migration ? { migration } : {}),
+    ...(problem ? { problem } : {}),
+    now: ctx.now(),
+  });
+  const changed = await writeStatus(petStore, status, ctx);
+  if (problem && changed) {
+    await emit(ctx, petStore, { type: 'Warning', reason: problem.reason, action: 'Reconcile', note: problem.message });
+  }
+}
+
+/** The migration dependent's phase, as status shows it. */
+function migrationState(result: WorkflowResult, deployment: V1Deployment | undefined): MigrationState | undefined {
+  const observation = result.observations.get('migration');
+  const message = observation?.message ?? '';
+  switch (observation?.phase) {
+    case 'NotWanted':
+      return { state: 'NotNeeded', message: 'SQLite migrates at start' };
+    case 'Ready':
+      return { state: 'Succeeded', message };
+    case 'Pending':
+      return { state: 'Running', message };
+    case 'Failed': {
+      const current = deployment?.spec?.template.spec?.containers[0]?.image ?? 'no image';
+      return { state: 'Failed', message: `${message}; the Deployment stays on ${current}` };
+    }
+    default:
+      return undefined;
+  }
+}
+
+async function reportChanges(petStore: PetStore, result: WorkflowResult, ctx: ReconcileContext): Promise<void> {
+  const { applied, deleted } = result;
+  if (applied.length === 0 && deleted.length === 0) return;
+  ctx.log.info({ applied, deleted }, 'children updated');
+  await emit(ctx, petStore, {
+    type: 'Normal',
+    reason: 'Applied',
+    action: 'Apply',
+    note: [applied.length ? `applied ${applied.join(', ')}` : '', deleted.length ? `deleted ${deleted.join(', ')}` : '']
+      .filter(Boolean)
+      .join('; '),
+  });
 }
 
 /** Events are best effort: failing to record one never fails a reconcile. */
@@ -147,26 +127,22 @@ async function emit(ctx: ReconcileContext, petStore: PetStore, event: EventRecor
 }
 
 /** A PetStore being deleted: its database is cleaned up by policy (status shows each step), then the finalizer goes. */
-async function deletePass(
-  petStore: PetStore,
-  ctx: ReconcileContext,
-  externalDatabases: ExternalDatabases,
-): Promise<ReconcileResult> {
+async function deletePass(petStore: PetStore, engines: Engines, ctx: ReconcileContext): Promise<Action> {
   const spec = resolveSpec(petStore, ctx.defaults);
-  let state: DatabaseState | undefined;
-  let problem: ReconcileProblem | undefined;
+  const database = dependents.find((d) => d.policy === 'external');
+  const engine = database?.policy === 'external' ? database.engine(spec, engines) : undefined;
   try {
-    const step = await finalize(petStore, spec, externalDatabases[spec.database.engine], ctx);
+    const step = await finalize(petStore, spec, engine, ctx);
     if (step.done) {
-      await ensureNamespaceObjects(petStore.metadata.namespace, ctx);
+      await runSharedDependents(petStore.metadata.namespace, ctx);
       return {};
     }
-    state = step.state;
-    if (!state) return {};
+    if (!step.state) return {};
+    await writeStatus(petStore, computeStatus({ petStore, spec, database: step.state, now: ctx.now() }), ctx);
+    return step.state.requeueAfterMs !== undefined ? { requeueAfterMs: step.state.requeueAfterMs } : {};
   } catch (error) {
-    problem = describe(error);
-    const status = computeStatus({ petStore, spec, problem, now: ctx.now() });
-    if (await writeStatus(petStore, status, ctx)) {
+    const problem = problemOf(error);
+    if (await writeStatus(petStore, computeStatus({ petStore, spec, problem, now: ctx.now() }), ctx)) {
       await emit(ctx, petStore, {
         type: 'Warning',
         reason: 'DeletionFailed',
@@ -174,57 +150,7 @@ async function deletePass(
         note: problem.message,
       });
     }
-    throw error;
-  }
-  await writeStatus(petStore, computeStatus({ petStore, spec, database: state, now: ctx.now() }), ctx);
-  return state.requeueAfterMs !== undefined ? { requeueAfterMs: state.requeueAfterMs } : {};
-}
-
-/**
- * Sorts a failure into permanent (the API server refused the spec we built from the PetStore: only a spec change
- * helps) or temporary. Messages name the problem; they never carry secret values (builders never put any in errors).
- */
-function describe(error: unknown): ReconcileProblem {
-  if (error instanceof DependencyMissingError)
-    return { kind: 'temporary', reason: error.reason, message: error.message };
-  if (isPermanentError(error)) {
-    const reason = (error as { reason?: unknown }).reason;
-    return {
-      kind: 'permanent',
-      reason: typeof reason === 'string' ? reason : 'InvalidSpec',
-      message: (error as Error).message,
-    };
-  }
-  if (error instanceof ApiException) {
-    const body = parseStatus(error.body);
-    if (error.code === 422 || error.code === 400) {
-      return {
-        kind: 'permanent',
-        reason: 'InvalidSpec',
-        message: `the API server refused a child: ${body ?? `HTTP ${error.code}`}`,
-      };
-    }
-    if (error.code === 403) {
-      return {
-        kind: 'temporary',
-        reason: 'Forbidden',
-        message: `the operator is not allowed to do this: ${body ?? 'HTTP 403'}`,
-      };
-    }
-    return { kind: 'temporary', reason: 'APIError', message: body ?? `HTTP ${error.code}` };
-  }
-  return {
-    kind: 'temporary',
-    reason: 'ReconcileError',
-    message: error instanceof Error ? error.message : String(error),
-  };
-}
-
-function parseStatus(body: unknown): string | undefined {
-  try {
-    const status = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: string } | undefined;
-    return status?.message;
-  } catch {
-    return typeof body === 'string' ? body.slice(0, 500) : undefined;
+    // Deletion errors follow the same policy as the normal path (backoff, or a recheck for AWS refusals).
+    return errorPolicy(error);
   }
 }

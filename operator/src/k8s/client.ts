@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   ApiException,
   createConfiguration,
@@ -13,8 +14,16 @@ import {
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { fieldManager } from '../builders/metadata.ts';
 import { apiVersionOf, type ResourceKind } from './kinds.ts';
+
+/** The field manager of every server-side apply the operator makes. */
+export const fieldManager = 'petstore-operator';
+
+/** The longest one request to the API server may take before it is abandoned (and the reconcile retried). */
+export const requestTimeoutMs = 30_000;
+
+/** The abort signal of the reconcile a request belongs to; see {@link withSignal}. */
+const requestSignal = new AsyncLocalStorage<AbortSignal>();
 
 /** Identifies one namespaced object. */
 export interface ObjectRef {
@@ -87,6 +96,18 @@ export function observeRequests(client: KubeClient, observe: RequestObserver, ho
     };
   }
   return wrapped as unknown as KubeClient;
+}
+
+/**
+ * The same client, each of whose requests is cancelled when `signal` aborts (the reconcile's: leadership lost or
+ * shutdown), besides the per-request timeout every request has.
+ */
+export function withSignal(client: KubeClient, signal: AbortSignal): KubeClient {
+  const bound = {} as Record<string, unknown>;
+  for (const [name, call] of Object.entries(client as unknown as Record<string, (...args: unknown[]) => unknown>)) {
+    bound[name] = (...args: unknown[]) => requestSignal.run(signal, () => call(...args));
+  }
+  return bound as unknown as KubeClient;
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -194,7 +215,8 @@ export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: stri
 }
 
 /**
- * kubeConfig.makeApiClient's configuration, plus one kept-alive connection for every request: client-node 2.0.1
+ * kubeConfig.makeApiClient's configuration, plus a timeout and the reconcile's abort signal on every request, plus
+ * one kept-alive connection for every request: client-node 2.0.1
  * otherwise builds a new undici Agent, so a new TLS handshake and its buffers, per request. Credentials still come
  * from each request's headers; only the TLS client settings of the first request are reused (they never change).
  */
@@ -206,6 +228,9 @@ function keepAliveConfiguration(kubeConfig: KubeConfig) {
     pre: (context) => {
       shared ??= context.getDispatcher();
       if (shared !== undefined) context.setDispatcher(shared);
+      const timeout = AbortSignal.timeout(requestTimeoutMs);
+      const signal = requestSignal.getStore();
+      context.setSignal(signal ? AbortSignal.any([signal, timeout]) : timeout);
       return new Observable(Promise.resolve(context));
     },
     post: (response) => new Observable(Promise.resolve(response)),

@@ -62,6 +62,13 @@ describe('parseConfig', () => {
     expect(config.namespaces).toEqual(['pets']);
   });
 
+  it('elects a leader by default in a cluster, and not outside one (npm run operator needs no flags)', () => {
+    expect(parseConfig([], {}, inCluster).leaderElect).toBe(true);
+    const outside = parseConfig([], {}, {});
+    expect(outside.leaderElect).toBe(false);
+    expect(outside.leaderElectionNamespace).toBeUndefined();
+  });
+
   it.each([
     [['--leader-elect=false'], false],
     [['--no-leader-elect'], false],
@@ -104,8 +111,8 @@ describe('parseConfig', () => {
       expect(() => parseConfig(argv, env, inCluster)).toThrow(message);
     });
 
-    it('asks for a Lease namespace outside a cluster unless leader election is off', () => {
-      expect(() => parseConfig([], {}, {})).toThrow(/--leader-election-namespace \(or POD_NAMESPACE\)/);
+    it('asks for a Lease namespace outside a cluster when leader election is turned on', () => {
+      expect(() => parseConfig(['--leader-elect'], {}, {})).toThrow(/--leader-election-namespace \(or POD_NAMESPACE\)/);
       expect(parseConfig(['--leader-elect=false'], {}, {}).leaderElect).toBe(false);
     });
 

@@ -76,8 +76,10 @@ export const OPTIONS: readonly Option[] = [
     flag: 'leader-elect',
     env: 'LEADER_ELECT',
     kind: 'bool',
-    default: 'true',
-    description: 'Elect a leader through a Lease so only one replica reconciles.',
+    // In a cluster; outside one (`npm run operator` against a development cluster) it is off, as kubebuilder's `make run`.
+    default: undefined,
+    description:
+      'Elect a leader through a Lease so only one replica reconciles. Default: on in a cluster, off outside one.',
   },
   {
     field: 'leaderElectionNamespace',
@@ -212,7 +214,12 @@ export function parseConfig(
       raw = envValue;
       source = `environment variable ${option.env}`;
     } else {
-      raw = option.field === 'leaderElectionNamespace' ? options.inClusterNamespace : option.default;
+      raw =
+        option.field === 'leaderElectionNamespace'
+          ? options.inClusterNamespace
+          : option.field === 'leaderElect'
+            ? String(options.inClusterNamespace !== undefined)
+            : option.default;
       source = `default of --${option.flag}`;
     }
     values[option.field] = raw === undefined ? undefined : convert(option, raw, source);

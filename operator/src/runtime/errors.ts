@@ -4,9 +4,44 @@
  * Like controller-runtime's `reconcile.TerminalError` and kopf's `PermanentError`.
  */
 export class PermanentError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** Machine-readable cause for conditions and events, e.g. `InvalidSpec`, `AWSAccessDenied`. */
+  readonly reason: string;
+  /**
+   * Look again after this long although the object did not change: the fix lies outside it (an administrator grants
+   * an IAM permission, raises a quota). Undefined: wait for the object to change.
+   */
+  readonly recheckAfterMs: number | undefined;
+  constructor(message: string, options?: ErrorOptions & { reason?: string; recheckAfterMs?: number }) {
     super(message, options);
     this.name = 'PermanentError';
+    this.reason = options?.reason ?? 'InvalidSpec';
+    this.recheckAfterMs = options?.recheckAfterMs;
+  }
+}
+
+/**
+ * Retrying can help: the API server or AWS was unavailable, a conflict, a timeout. `retryAfterMs` asks for a fixed
+ * delay (slow polling of something a person must create); undefined retries with the per-key exponential backoff.
+ */
+export class TemporaryError extends Error {
+  readonly reason: string;
+  readonly retryAfterMs: number | undefined;
+  constructor(reason: string, message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
+    super(message, options);
+    this.name = 'TemporaryError';
+    this.reason = reason;
+    this.retryAfterMs = options?.retryAfterMs;
+  }
+}
+
+/** How often a reconcile waiting for something a user must create (a Secret) looks again. */
+export const dependencyRetryMs = 30_000;
+
+/** Waiting for something a user must create or fix (a Secret, a key in it): retried slowly, not a spec error. */
+export class DependencyMissingError extends TemporaryError {
+  constructor(reason: string, message: string) {
+    super(reason, message, { retryAfterMs: dependencyRetryMs });
+    this.name = 'DependencyMissingError';
   }
 }
 

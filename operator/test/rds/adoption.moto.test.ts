@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { CreateDBInstanceCommand, DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
-import { DependencyMissingError } from '../../src/controller/database.ts';
+import { DependencyMissingError } from '../../src/runtime/errors.ts';
 import { tagMap } from '../../src/database/rds/tags.ts';
 import { isPermanentError } from '../../src/runtime/errors.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { PetStore, PetStoreSpec } from '../../src/api/v1alpha1/petstore.ts';
-import { builtinDefaults } from '../../src/controller/operator-defaults.ts';
-import { resolveSpec, type ResolvedSpec } from '../../src/controller/resolved-spec.ts';
+import { builtinDefaults } from '../../src/spec/operator-defaults.ts';
+import { resolveSpec, type ResolvedSpec } from '../../src/spec/resolved-spec.ts';
 import { rdsSettings, type RdsSettings } from '../../src/database/rds/options.ts';
 
 export const clusterName = 'test-eks';

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, type DBInstance } from '@aws-sdk/client-rds';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
-import { postgresConnection } from '../../src/controller/database-connection.ts';
+import { postgresConnection } from '../../src/spec/database-connection.ts';
 import type { RdsDatabase } from '../../src/database/rds/index.ts';
 import { createRdsDatabase, rdsDefaults } from '../../src/database/rds/index.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';

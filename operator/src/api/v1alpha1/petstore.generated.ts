@@ -227,7 +227,7 @@ export interface PetStoreStatus {
    */
   observedGeneration?: number;
   /**
-   * Ready, Progressing, Degraded and the kstatus pair Reconciling and Stalled; Ready carries the first thing that is wrong.
+   * Ready (kubectl wait), the kstatus pair Reconciling and Stalled, Degraded, and DatabaseReady; Ready carries the first thing that is wrong. docs/operator.md says what each means.
    *
    * Items: One aspect of the PetStore's state (metav1.Condition).
    */

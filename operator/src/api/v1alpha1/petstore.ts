@@ -24,7 +24,6 @@ export type Condition = NonNullable<PetStoreStatus['conditions']>[number];
 /** Condition types, in the order users read them. */
 export const ConditionType = {
   Ready: 'Ready',
-  Progressing: 'Progressing',
   Degraded: 'Degraded',
   Reconciling: 'Reconciling',
   Stalled: 'Stalled',

@@ -1,4 +1,7 @@
-import { PermanentError } from '../../runtime/errors.ts';
+import { PermanentError, TemporaryError } from '../../runtime/errors.ts';
+
+/** How often a PetStore stalled on an AWS refusal (IAM, quota) is tried again: an administrator may have fixed it. */
+export const awsRefusalRecheckMs = 10 * 60_000;
 
 /** The AWS error code of an SDK error (the wire code, e.g. DBInstanceNotFound), if it is one. */
 export function awsErrorCode(error: unknown): string | undefined {
@@ -55,13 +58,12 @@ const invalidRequest = new Set([
  * change. `reason` is for the PetStore's conditions; the message carries the AWS code and message.
  */
 export class AwsRequestRefusedError extends PermanentError {
-  readonly reason: 'AWSAccessDenied' | 'AWSQuotaExceeded' | 'AWSInvalidRequest';
+  declare readonly reason: 'AWSAccessDenied' | 'AWSQuotaExceeded' | 'AWSInvalidRequest';
   readonly code: string;
   readonly action: string;
   constructor(reason: AwsRequestRefusedError['reason'], code: string, action: string, message: string, cause: unknown) {
-    super(message, { cause });
+    super(message, { cause, reason, recheckAfterMs: awsRefusalRecheckMs });
     this.name = 'AwsRequestRefusedError';
-    this.reason = reason;
     this.code = code;
     this.action = action;
   }
@@ -69,7 +71,8 @@ export class AwsRequestRefusedError extends PermanentError {
 
 /**
  * Turns an SDK failure of `action` on `target` into the error the reconciler acts on: an {@link AwsRequestRefusedError}
- * (Stalled, not retried) for permanent refusals, otherwise a plain Error (retried with backoff) whose message names the
+ * (Stalled, looked at again every 10 minutes) for permanent refusals, otherwise a {@link TemporaryError} (retried with
+ * backoff) whose message names the
  * call, the AWS code and AWS's message. Throttling and 5xx have already been retried by the SDK by then.
  */
 export function awsFailure(error: unknown, action: string, target: string): Error {
@@ -103,7 +106,7 @@ export function awsFailure(error: unknown, action: string, target: string): Erro
         error,
       );
     }
-    return new Error(`${action} on ${target} failed (${code}): ${detail}`, { cause: error });
+    return new TemporaryError('AWSError', `${action} on ${target} failed (${code}): ${detail}`, { cause: error });
   }
-  return new Error(`${action} on ${target} failed: ${detail}`, { cause: error });
+  return new TemporaryError('AWSError', `${action} on ${target} failed: ${detail}`, { cause: error });
 }

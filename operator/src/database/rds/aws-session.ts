@@ -26,6 +26,9 @@ export const awsActions = {
   readSecret: 'secretsmanager:GetSecretValue',
 } as const;
 
+/** The longest one AWS call may take, retries included, before it counts as failed (and is retried with backoff). */
+export const awsCallTimeoutMs = 60_000;
+
 export interface AwsClients {
   rds: RDSClient;
   secretsManager: SecretsManagerClient;
@@ -40,16 +43,28 @@ export class AwsSession {
   /** API calls made so far by this session. */
   calls = 0;
   readonly #clients: AwsClients;
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(clients: AwsClients) {
+  /** `signal` is the reconcile's: when it aborts (leadership lost, shutdown) calls in flight are cancelled. */
+  constructor(clients: AwsClients, signal?: AbortSignal) {
     this.#clients = clients;
+    this.#signal = signal;
+  }
+
+  /** Every call is bounded by `awsCallTimeoutMs` (the SDK's own retries included) and by the reconcile's signal. */
+  #request(): { abortSignal: AbortSignal } {
+    const timeout = AbortSignal.timeout(awsCallTimeoutMs);
+    return { abortSignal: this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout };
   }
 
   /** The instance, or undefined when RDS has none by that identifier. */
   async describeInstance(identifier: string): Promise<DBInstance | undefined> {
     this.calls++;
     try {
-      const out = await this.#clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+      const out = await this.#clients.rds.send(
+        new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
+        this.#request(),
+      );
       return out.DBInstances?.[0];
     } catch (error) {
       if (awsErrorCode(error) === 'DBInstanceNotFound') return undefined;
@@ -61,7 +76,7 @@ export class AwsSession {
   async createInstance(input: CreateDBInstanceCommandInput): Promise<DBInstance | undefined> {
     this.calls++;
     try {
-      return (await this.#clients.rds.send(new CreateDBInstanceCommand(input))).DBInstance;
+      return (await this.#clients.rds.send(new CreateDBInstanceCommand(input), this.#request())).DBInstance;
     } catch (error) {
       if (awsErrorCode(error) === 'DBInstanceAlreadyExists') return undefined;
       throw awsFailure(error, awsActions.createInstance, `instance ${input.DBInstanceIdentifier ?? ''}`);
@@ -72,7 +87,7 @@ export class AwsSession {
   async modifyInstance(input: ModifyDBInstanceCommandInput): Promise<DBInstance | undefined> {
     this.calls++;
     try {
-      return (await this.#clients.rds.send(new ModifyDBInstanceCommand(input))).DBInstance;
+      return (await this.#clients.rds.send(new ModifyDBInstanceCommand(input), this.#request())).DBInstance;
     } catch (error) {
       if (awsErrorCode(error) === 'InvalidDBInstanceState') return undefined;
       throw awsFailure(error, awsActions.modifyInstance, `instance ${input.DBInstanceIdentifier ?? ''}`);
@@ -83,7 +98,7 @@ export class AwsSession {
   async deleteInstance(input: DeleteDBInstanceCommandInput): Promise<'deleting' | 'gone' | 'busy'> {
     this.calls++;
     try {
-      await this.#clients.rds.send(new DeleteDBInstanceCommand(input));
+      await this.#clients.rds.send(new DeleteDBInstanceCommand(input), this.#request());
       return 'deleting';
     } catch (error) {
       const code = awsErrorCode(error);
@@ -96,7 +111,10 @@ export class AwsSession {
   async addTags(resourceArn: string, tags: Tag[], identifier: string): Promise<void> {
     this.calls++;
     try {
-      await this.#clients.rds.send(new AddTagsToResourceCommand({ ResourceName: resourceArn, Tags: tags }));
+      await this.#clients.rds.send(
+        new AddTagsToResourceCommand({ ResourceName: resourceArn, Tags: tags }),
+        this.#request(),
+      );
     } catch (error) {
       throw awsFailure(error, awsActions.addTags, `instance ${identifier}`);
     }
@@ -105,7 +123,10 @@ export class AwsSession {
   async removeTags(resourceArn: string, keys: string[], identifier: string): Promise<void> {
     this.calls++;
     try {
-      await this.#clients.rds.send(new RemoveTagsFromResourceCommand({ ResourceName: resourceArn, TagKeys: keys }));
+      await this.#clients.rds.send(
+        new RemoveTagsFromResourceCommand({ ResourceName: resourceArn, TagKeys: keys }),
+        this.#request(),
+      );
     } catch (error) {
       throw awsFailure(error, awsActions.removeTags, `instance ${identifier}`);
     }
@@ -115,7 +136,9 @@ export class AwsSession {
   async secretString(secretArn: string): Promise<string | undefined> {
     this.calls++;
     try {
-      return (await this.#clients.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
+      return (
+        await this.#clients.secretsManager.send(new GetSecretValueCommand({ SecretId: secretArn }), this.#request())
+      ).SecretString;
     } catch (error) {
       throw awsFailure(error, awsActions.readSecret, `secret ${secretArn}`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { postgresConnection } from '../../controller/database-connection.ts';
+import { postgresConnection } from '../../spec/database-connection.ts';
 import { parseMasterSecret, rdsConnection } from './credentials.ts';
 
 const arn = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-1';

@@ -1,4 +1,4 @@
-import type { DatabaseConnection } from '../../controller/database-connection.ts';
+import type { DatabaseConnection } from '../../spec/database-connection.ts';
 
 export interface MasterCredentials {
   username: string;

@@ -1,7 +1,6 @@
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ReconcileContext } from '../../controller/context.ts';
-import type { DatabaseState } from '../../controller/database.ts';
-import type { ResolvedSpec } from '../../controller/resolved-spec.ts';
+import type { DatabaseState, EngineContext } from '../engine.ts';
+import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 import { PermanentError } from '../../runtime/errors.ts';
 import type { AwsSession } from './aws-session.ts';
 import type { DesiredInstance } from './desired-instance.ts';
@@ -15,7 +14,7 @@ export interface DeletionInput {
   petStore: PetStore;
   policy: ResolvedSpec['database']['rds']['deletionPolicy'];
   settings: RdsSettings;
-  ctx: Pick<ReconcileContext, 'log'>;
+  ctx: Pick<EngineContext, 'log' | 'signal'>;
 }
 
 /**

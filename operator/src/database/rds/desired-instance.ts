@@ -1,6 +1,6 @@
 import type { CreateDBInstanceCommandInput } from '@aws-sdk/client-rds';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../../controller/resolved-spec.ts';
+import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 import { finalSnapshotIdentifier, instanceIdentifier } from './identifiers.ts';
 import type { RdsSettings } from './options.ts';
 import { desiredTags, toTagList } from './tags.ts';

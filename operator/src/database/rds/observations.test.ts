@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ResolvedDatabase } from '../../controller/database.ts';
+import type { ResolvedDatabase } from '../engine.ts';
 import { Observations } from './observations.ts';
 
 const result = (requeueAfterMs: number): ResolvedDatabase => ({

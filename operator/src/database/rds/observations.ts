@@ -1,4 +1,4 @@
-import type { ResolvedDatabase } from '../../controller/database.ts';
+import type { ResolvedDatabase } from '../engine.ts';
 
 interface Entry {
   /** What the PetStore asked when this was observed: a different ask is looked at again at once. */

@@ -1,8 +1,8 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ReconcileContext } from '../../controller/context.ts';
-import { DependencyMissingError, type DatabaseState, type ResolvedDatabase } from '../../controller/database.ts';
-import type { DatabaseConnection } from '../../controller/database-connection.ts';
+import { DependencyMissingError } from '../../runtime/errors.ts';
+import type { DatabaseState, EngineContext, ResolvedDatabase } from '../engine.ts';
+import type { DatabaseConnection } from '../../spec/database-connection.ts';
 import { isPermanentError } from '../../runtime/errors.ts';
 import type { AwsSession } from './aws-session.ts';
 import { checkUsable, claimInstance } from './claim.ts';
@@ -27,7 +27,7 @@ export interface ObserveInput {
   settings: RdsSettings;
   /** A ModifyDBInstance AWS refused before for this very spec: reported again, not re-sent. */
   refusedBefore: string | undefined;
-  ctx: Pick<ReconcileContext, 'log'>;
+  ctx: Pick<EngineContext, 'log' | 'signal'>;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ReconcileContext } from '../../controller/context.ts';
-import type { ExternalDatabase, ResolvedDatabase } from '../../controller/database.ts';
-import type { ResolvedSpec } from '../../controller/resolved-spec.ts';
+import type { DatabaseState, EngineContext, ResolvedDatabase } from '../engine.ts';
+import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 import { AwsSession, type AwsClients } from './aws-session.ts';
 import { deleteInstanceStep } from './delete-instance.ts';
 import { desiredInstance } from './desired-instance.ts';
@@ -12,12 +11,16 @@ import { Observations } from './observations.ts';
 import { rdsSettings, type RdsDatabaseOptions } from './options.ts';
 
 /** What the engine uses of a reconcile context: a logger and the clock. */
-export type RdsContext = Pick<ReconcileContext, 'log' | 'now'>;
+export type RdsContext = Pick<EngineContext, 'log' | 'now' | 'signal'>;
 
-/** An {@link ExternalDatabase} that needs only a logger and a clock from the context (so tests need no cluster). */
+/** A database engine with finalize (../engine.ts), that needs only a logger and a clock from the context (so tests need no cluster). */
 export interface RdsDatabase {
   resolve: (petStore: PetStore, spec: ResolvedSpec, ctx: RdsContext) => Promise<ResolvedDatabase>;
-  finalize: (petStore: PetStore, spec: ResolvedSpec, ctx: RdsContext) => ReturnType<ExternalDatabase['finalize']>;
+  finalize: (
+    petStore: PetStore,
+    spec: ResolvedSpec,
+    ctx: RdsContext,
+  ) => Promise<{ done: boolean; state: DatabaseState }>;
 }
 
 /**
@@ -51,7 +54,7 @@ export function createRdsDatabase(options: RdsDatabaseOptions): RdsDatabase {
     if (fresh) return { ...fresh.result, state: { ...fresh.result.state, requeueAfterMs: fresh.remainingMs } };
     const held = observations.held(key, fingerprint, now);
     if (held) throw held;
-    const aws = new AwsSession(clients);
+    const aws = new AwsSession(clients, ctx.signal);
     try {
       const observed = await observeInstance({
         aws,
@@ -79,7 +82,7 @@ export function createRdsDatabase(options: RdsDatabaseOptions): RdsDatabase {
 
   async function finalize(petStore: PetStore, spec: ResolvedSpec, ctx: RdsContext) {
     observations.forget(keyOf(petStore));
-    const aws = new AwsSession(clients);
+    const aws = new AwsSession(clients, ctx.signal);
     try {
       return await deleteInstanceStep({
         aws,

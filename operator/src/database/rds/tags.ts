@@ -1,6 +1,6 @@
 import type { Tag } from '@aws-sdk/client-rds';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import type { ResolvedSpec } from '../../controller/resolved-spec.ts';
+import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 
 const prefix = 'petstore.example.com';
 

@@ -1,0 +1,40 @@
+{{/*
+Generated from operator/src/permissions.ts by scripts/generate.ts. Do not edit.
+The operator's RBAC rules for the namespaces it watches: rendered into the ClusterRole, or into a Role per watched
+namespace (templates/rbac.yaml). No wildcards.
+*/}}
+{{- define "petstore-operator.rules" -}}
+- apiGroups: [petstore.example.com]
+  resources: [petstores]
+  verbs: [list, watch, patch]
+- apiGroups: [petstore.example.com]
+  resources: [petstores/status]
+  verbs: [patch]
+- apiGroups: [petstore.example.com]
+  resources: [petstores/finalizers]
+  verbs: [update, patch]
+- apiGroups: [""]
+  resources: [configmaps, limitranges, resourcequotas, serviceaccounts, services]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
+- apiGroups: [networking.k8s.io]
+  resources: [ingresses, networkpolicies]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [batch]
+  resources: [jobs]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [apps]
+  resources: [deployments]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [autoscaling]
+  resources: [horizontalpodautoscalers]
+  verbs: [list, watch, create, patch, delete]
+- apiGroups: [policy]
+  resources: [poddisruptionbudgets]
+  verbs: [list, watch, create, patch, delete]
+{{- end }}

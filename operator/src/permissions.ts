@@ -1,0 +1,62 @@
+// Every permission the operator needs, derived from the declared workflow: the single source of its RBAC.
+// scripts/generate.ts writes the chart's rules (templates/_rules.tpl) and config/rbac/role.yaml from it.
+import { dependents } from './controller/dependents.ts';
+import { kinds } from './k8s/kinds.ts';
+import { childVerbs, permissionOn, type Permission, type Verb } from './k8s/rbac.ts';
+import { builtinEngines, ownedKinds, sharedKinds } from './petstore-controller.ts';
+
+const petStore = kinds.PetStore;
+
+/** Kinds the built-in database engines read one object at a time, beyond the informers (an external database URL). */
+const engineReads = new Set(Object.values(builtinEngines).flatMap((engine) => engine.reads ?? []));
+
+function childPermissions(): Permission[] {
+  const children = [...ownedKinds, ...sharedKinds];
+  return children.map((kind) => {
+    const ids = dependents.filter((d) => d.policy !== 'external' && d.kind === kind).map((d) => d.id);
+    const verbs: Verb[] = [...(engineReads.has(kind) ? (['get'] as const) : []), ...childVerbs];
+    return permissionOn(
+      kind,
+      verbs,
+      `${ids.join(', ')}: informer, server-side apply, pruning${engineReads.has(kind) ? '; get: an engine reads one by name' : ''}`,
+    );
+  });
+}
+
+/** Every permission the operator needs, one entry per resource. */
+export const requiredPermissions: readonly Permission[] = [
+  {
+    group: petStore.group,
+    resource: petStore.plural,
+    verbs: ['list', 'watch', 'patch'],
+    scope: 'watched',
+    reason: 'the primary informer (every read comes from its cache); patch adds and removes the database finalizer',
+  },
+  {
+    group: petStore.group,
+    resource: `${petStore.plural}/status`,
+    verbs: ['patch'],
+    scope: 'watched',
+    reason: 'status is written with server-side apply',
+  },
+  {
+    group: petStore.group,
+    resource: `${petStore.plural}/finalizers`,
+    verbs: ['update', 'patch'],
+    scope: 'watched',
+    reason: 'children carry blockOwnerDeletion owner references (OwnerReferencesPermissionEnforcement checks this)',
+  },
+  ...childPermissions(),
+  permissionOn(
+    { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true },
+    ['create'],
+    'core/v1 events on PetStores explain what the operator did and why it failed (operator/src/k8s/client.ts)',
+  ),
+  {
+    group: 'coordination.k8s.io',
+    resource: 'leases',
+    verbs: ['get', 'create', 'update'],
+    scope: 'leaderElection',
+    reason: 'leader election: only one replica reconciles',
+  },
+];

@@ -1,0 +1,70 @@
+// The Deployment, the migration Job and their shared pod spec, for the cases that change them.
+import { describe, expect, it } from '@jest/globals';
+import { buildDeployment, configChecksumAnnotation } from '../../src/builders/deployment.ts';
+import { buildMigrationJob, migrationJobName } from '../../src/builders/migration-job.ts';
+import { postgresConnection } from '../../src/spec/database-connection.ts';
+import { external, inputs } from './inputs.ts';
+
+const restricted = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+};
+
+describe('buildDeployment', () => {
+  it.each([
+    ['SQLite: one pod, replaced (never two databases), a data volume', {}, 1, 'Recreate', ['tmp', 'data']],
+    ['PostgreSQL: two pods by default, rolling', { ...external }, 2, 'RollingUpdate', ['tmp']],
+    ['one replica asked for', { ...external, replicas: 1 }, 1, 'RollingUpdate', ['tmp']],
+    ['under an autoscaler: no replicas field', { ...external, autoscaling: {} }, undefined, 'RollingUpdate', ['tmp']],
+  ] as const)('%s', (_case, spec, replicas, strategy, volumes) => {
+    const deployment = buildDeployment(inputs(spec));
+    expect(deployment.spec?.replicas).toBe(replicas);
+    expect(deployment.spec?.strategy?.type).toBe(strategy);
+    expect(deployment.spec?.template.spec?.volumes?.map((v) => v.name)).toEqual(volumes);
+  });
+
+  it('meets the restricted Pod Security Standard', () => {
+    const pod = buildDeployment(inputs({})).spec?.template.spec;
+    expect(pod?.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod?.containers[0]?.securityContext).toEqual(restricted);
+    expect(pod?.automountServiceAccountToken).toBe(false);
+  });
+
+  it('rolls the pods when the credentials change (a new config checksum), and only then', () => {
+    const checksum = (url: string) =>
+      buildDeployment({ ...inputs(external), connection: postgresConnection(url) }).spec?.template.metadata
+        ?.annotations?.[configChecksumAnnotation];
+    expect(checksum('postgres://a:one@db/x')).toBe(checksum('postgres://a:one@db/x'));
+    expect(checksum('postgres://a:one@db/x')).not.toBe(checksum('postgres://a:two@db/x'));
+  });
+
+  it('runs the image it is given (the workflow passes the one the migration released)', () => {
+    const given = inputs({ ...external, image: 'api:2' });
+    expect(buildDeployment(given).spec?.template.spec?.containers[0]?.image).toBe('api:2');
+  });
+});
+
+describe('buildMigrationJob', () => {
+  it('runs the migrations once per image, under the same pod rules as the API', () => {
+    const job = buildMigrationJob(inputs({ ...external, image: 'api:2' }));
+    const pod = job.spec?.template.spec;
+    expect(job.metadata?.name).toBe(migrationJobName(inputs(external).petStore, 'api:2'));
+    expect(pod?.restartPolicy).toBe('Never');
+    expect(pod?.containers[0]?.command).toEqual(['node', 'dist/migrate.js']);
+    expect(pod?.containers[0]?.securityContext).toEqual(restricted);
+    expect(pod?.containers[0]?.envFrom).toEqual(buildDeploymentEnv());
+    expect(pod?.volumes?.map((v) => v.name)).toEqual(['tmp']);
+  });
+
+  it('is a new Job for a new image, the same Job for the same image', () => {
+    const { petStore } = inputs(external);
+    expect(migrationJobName(petStore, 'api:1')).toBe(migrationJobName(petStore, 'api:1'));
+    expect(migrationJobName(petStore, 'api:1')).not.toBe(migrationJobName(petStore, 'api:2'));
+  });
+});
+
+function buildDeploymentEnv() {
+  return buildDeployment(inputs(external)).spec?.template.spec?.containers[0]?.envFrom;
+}

@@ -1,0 +1,169 @@
+// The reconciler driven directly, in this process, against the local API server: each pass reads a fresh snapshot of
+// the namespace (what the informer caches hold once synced) and every write it makes is counted. Each test has its
+// own namespace and PetStore, so the order of tests does not matter.
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import pino from 'pino';
+import { kubeConfig, kubectl, useNamespace, waitFor } from '../../test/cluster/fixtures.ts';
+import { installCrd } from '../../test/e2e/operator.ts';
+import type { ObjectCache } from '../src/controller/context.ts';
+import { dependents } from '../src/controller/dependents.ts';
+import { createReconciler } from '../src/controller/reconcile.ts';
+import { createKubeClient, type KubeClient } from '../src/k8s/client.ts';
+import { apiVersionOf, kinds, type ResourceKind } from '../src/k8s/kinds.ts';
+import { builtinEngines, watchedKinds, watchSpecOf } from '../src/petstore-controller.ts';
+import { builtinDefaults } from '../src/spec/operator-defaults.ts';
+
+interface Write {
+  verb: 'apply' | 'delete' | 'status' | 'finalizers';
+  kind: string;
+}
+
+/** The operator's client, recording every write (events are not counted: they are best effort). */
+function recordingClient(writes: Write[]): KubeClient {
+  const client = createKubeClient(kubeConfig(), 'workflow-test');
+  return {
+    ...client,
+    apply: async (object) => {
+      writes.push({ verb: 'apply', kind: object.kind ?? '' });
+      return client.apply(object);
+    },
+    delete: async (ref) => {
+      writes.push({ verb: 'delete', kind: ref.kind.kind });
+      return client.delete(ref);
+    },
+    applyStatus: async (object, kind, status) => {
+      writes.push({ verb: 'status', kind: kind.kind });
+      return client.applyStatus(object, kind, status);
+    },
+    patchMetadata: async (ref, metadata) => {
+      writes.push({ verb: 'finalizers', kind: ref.kind.kind });
+      return client.patchMetadata(ref, metadata);
+    },
+  };
+}
+
+/** Every watched kind in `namespace`, listed as the informers would (label-scoped but for PetStores). */
+async function snapshot(namespace: string): Promise<ObjectCache> {
+  const objects = KubernetesObjectApi.makeApiClient(kubeConfig());
+  const byKind = new Map<ResourceKind, KubernetesObject[]>();
+  for (const kind of watchedKinds) {
+    const spec = watchSpecOf(kind);
+    const list = await objects.list(
+      apiVersionOf(kind),
+      kind.kind,
+      namespace,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      spec.labelSelector,
+    );
+    byKind.set(kind, list.items);
+  }
+  return {
+    get: <T extends KubernetesObject>(kind: ResourceKind, ns: string, name: string) =>
+      byKind.get(kind)?.find((o) => o.metadata?.namespace === ns && o.metadata.name === name) as T | undefined,
+    list: <T extends KubernetesObject>(kind: ResourceKind, ns: string) =>
+      (byKind.get(kind) ?? []).filter((o) => o.metadata?.namespace === ns) as T[],
+  };
+}
+
+/** One reconcile of `name` on a fresh snapshot; the writes it made. */
+async function pass(namespace: string, name: string): Promise<Write[]> {
+  const writes: Write[] = [];
+  const reconciler = createReconciler(
+    {
+      cache: await snapshot(namespace),
+      client: recordingClient(writes),
+      defaults: builtinDefaults,
+      log: pino({ level: 'silent' }),
+      now: () => new Date(),
+    },
+    builtinEngines,
+  );
+  await reconciler.reconcile({ namespace, name }).catch(() => undefined);
+  return writes;
+}
+
+const childWrites = (writes: Write[]) => writes.filter((w) => w.verb === 'apply' || w.verb === 'delete');
+const applied = (writes: Write[]) =>
+  writes
+    .filter((w) => w.verb === 'apply')
+    .map((w) => w.kind)
+    .sort();
+
+beforeAll(installCrd);
+
+describe('a pass of the workflow', () => {
+  const namespace = useNamespace();
+  let first: Write[];
+
+  beforeAll(async () => {
+    await kubectl(['-n', namespace.name, 'apply', '-f', '-'], {
+      input: 'apiVersion: petstore.example.com/v1alpha1\nkind: PetStore\nmetadata: { name: dev }\nspec: {}\n',
+    });
+    first = await pass(namespace.name, 'dev');
+  });
+
+  it('creates exactly the active children on the first pass, each once, and writes the status', () => {
+    // A SQLite PetStore: no migration Job, no autoscaler, no budget, no Ingress.
+    const active = dependents
+      .flatMap((d) => (d.policy === 'external' ? [] : [d.kind.kind]))
+      .filter((kind) => !['Job', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress'].includes(kind))
+      .sort();
+    expect(applied(first)).toEqual(active);
+    expect(first.filter((w) => w.verb === 'status')).toHaveLength(1);
+    expect(first.filter((w) => w.verb === 'delete')).toEqual([]);
+  });
+
+  it('writes no child on the next pass, and nothing at all once the status has settled', async () => {
+    expect(childWrites(await pass(namespace.name, 'dev'))).toEqual([]);
+    await waitFor(
+      async () => (await pass(namespace.name, 'dev')).length === 0,
+      60_000,
+      'a pass that writes nothing (status settled on the Deployment becoming available)',
+    );
+  });
+
+  it('deletes exactly the child whose feature is turned off, and nothing else', async () => {
+    await kubectl([
+      '-n',
+      namespace.name,
+      'patch',
+      'petstore/dev',
+      '--type=merge',
+      '-p',
+      '{"spec":{"networkPolicy":{"enabled":false}}}',
+    ]);
+    const writes = await pass(namespace.name, 'dev');
+    expect(childWrites(writes)).toEqual([{ verb: 'delete', kind: 'NetworkPolicy' }]);
+    expect(await kubectl(['-n', namespace.name, 'get', 'networkpolicies', '-o', 'name'])).toBe('');
+  });
+});
+
+describe('a pass for a PetStore that waits for its database', () => {
+  const namespace = useNamespace();
+
+  it('creates only the namespace objects while the Secret is missing, then every child once it exists', async () => {
+    await kubectl(['-n', namespace.name, 'apply', '-f', '-'], {
+      input:
+        'apiVersion: petstore.example.com/v1alpha1\nkind: PetStore\nmetadata: { name: shop }\n' +
+        'spec: { database: { engine: external, external: { secretName: shop-db } } }\n',
+    });
+    const waiting = await pass(namespace.name, 'shop');
+    expect(applied(waiting)).toEqual([kinds.LimitRange.kind, kinds.ResourceQuota.kind].sort());
+    await kubectl([
+      '-n',
+      namespace.name,
+      'create',
+      'secret',
+      'generic',
+      'shop-db',
+      '--from-literal=DATABASE_URL=postgres://u:p@db:5432/x',
+    ]);
+    // The Deployment waits for the migration Job; the budget for the Deployment.
+    const next = await pass(namespace.name, 'shop');
+    expect(applied(next)).toEqual(['ConfigMap', 'Job', 'NetworkPolicy', 'Secret', 'Service', 'ServiceAccount']);
+  });
+});
