@@ -8,6 +8,7 @@ import { buildMigrationJob, migrationJobName, migrationLabel, wantsMigrationJob 
 import { buildNetworkPolicy, wantsNetworkPolicy } from '../builders/network-policy.ts';
 import { buildPodDisruptionBudget, wantsPodDisruptionBudget } from '../builders/pod-disruption-budget.ts';
 import { buildLimitRange, buildResourceQuota, wantsNamespaceQuota } from '../builders/resource-quota.ts';
+import { apiKeysSecretName, buildApiKeysSecret } from '../builders/api-keys.ts';
 import { buildSecret } from '../builders/secret.ts';
 import { buildService } from '../builders/service.ts';
 import { buildServiceAccount } from '../builders/service-account.ts';
@@ -76,6 +77,15 @@ export const dependents: readonly Dependent[] = [
     name: (i) => childNames(i.petStore).secret,
     desired: buildSecret,
   }),
+  // The API keys, generated once and then the user's to add to or rotate (never overwritten, never in status).
+  child({
+    id: 'apiKeys',
+    policy: 'create-only',
+    dependsOn: ['database'],
+    kind: kinds.Secret,
+    name: (i) => apiKeysSecretName(i.petStore),
+    desired: buildApiKeysSecret,
+  }),
   child({
     id: 'networkPolicy',
     policy: 'apply',
@@ -108,7 +118,7 @@ export const dependents: readonly Dependent[] = [
   child<V1Deployment>({
     id: 'deployment',
     policy: 'apply',
-    dependsOn: ['serviceAccount', 'configMap', 'secret', 'networkPolicy', 'migration'],
+    dependsOn: ['serviceAccount', 'configMap', 'secret', 'apiKeys', 'networkPolicy', 'migration'],
     kind: kinds.Deployment,
     name: (i) => childNames(i.petStore).deployment,
     // The image the migration released; until then the pods keep the image they run (or none are created yet).
