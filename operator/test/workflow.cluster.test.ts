@@ -11,6 +11,7 @@ import { dependents } from '../src/controller/dependents.ts';
 import { createReconciler } from '../src/controller/reconcile.ts';
 import { createKubeClient, type KubeClient } from '../src/k8s/client.ts';
 import { apiVersionOf, kinds, type ResourceKind } from '../src/k8s/kinds.ts';
+import { toWire } from '../src/k8s/wire.ts';
 import { builtinEngines, watchedKinds, watchSpecOf } from '../src/petstore-controller.ts';
 import { builtinDefaults } from '../src/spec/operator-defaults.ts';
 
@@ -59,7 +60,11 @@ async function snapshot(namespace: string): Promise<ObjectCache> {
       undefined,
       spec.labelSelector,
     );
-    byKind.set(kind, list.items);
+    // As the informers hold them: wire JSON (client-node's models rename `from`, `default`), with apiVersion and kind.
+    byKind.set(
+      kind,
+      list.items.map((item) => toWire({ ...item, apiVersion: apiVersionOf(kind), kind: kind.kind })),
+    );
   }
   return {
     get: <T extends KubernetesObject>(kind: ResourceKind, ns: string, name: string) =>
@@ -153,6 +158,7 @@ describe('a pass for a PetStore that waits for its database', () => {
     });
     const waiting = await pass(namespace.name, 'shop');
     expect(applied(waiting)).toEqual([kinds.LimitRange.kind, kinds.ResourceQuota.kind].sort());
+    expect(waiting.filter((w) => w.verb === 'status')).toHaveLength(1);
     await kubectl([
       '-n',
       namespace.name,

@@ -25,15 +25,8 @@ import { waitFor } from './dependent.ts';
  * Adding a child: a builder in builders/ with its table test, one entry here, `node scripts/generate.ts`.
  */
 export const dependents: readonly Dependent[] = [
-  {
-    // The database comes first: every child that reaches it needs its connection (the Secret, the pods).
-    id: 'database',
-    policy: 'external',
-    dependsOn: [],
-    engine: (spec, engines) => engines[spec.database.engine],
-    describe: (petStore) => `database of PetStore ${petStore.metadata.namespace}/${petStore.metadata.name}`,
-  } satisfies ExternalDependent,
-  // Namespace-wide quota objects, summed over every PetStore of the namespace (a quota is namespace-wide).
+  // Namespace-wide quota objects, summed over every PetStore of the namespace (a quota is namespace-wide). They need
+  // nothing else, so they come first: a PetStore waiting for its database is already counted.
   {
     id: 'resourceQuota',
     policy: 'shared',
@@ -52,6 +45,14 @@ export const dependents: readonly Dependent[] = [
     when: wantsNamespaceQuota,
     desired: buildLimitRange,
   } satisfies SharedDependent,
+  {
+    // The database: every child below needs its connection (the Secret, the pods), so they wait for it.
+    id: 'database',
+    policy: 'external',
+    dependsOn: [],
+    engine: (spec, engines) => engines[spec.database.engine],
+    describe: (petStore) => `database of PetStore ${petStore.metadata.namespace}/${petStore.metadata.name}`,
+  } satisfies ExternalDependent,
   // What the pods (and the migration Job's pod) mount and run as, and the network they live in, before any pod exists.
   child({
     id: 'serviceAccount',
