@@ -11,7 +11,8 @@ import tseslint from 'typescript-eslint';
  * not import.
  */
 const composition = ['**/main.ts', '**/petstore-controller.ts', '**/permissions.ts', '**/operator-config.ts'];
-const operatorLayers = [
+/** @type {[string, string[]][]} */
+const layerRules = [
   ['api', ['**/spec/*', '**/builders/*', '**/k8s/*', '**/runtime/*', '**/database/**', '**/controller/*']],
   ['spec', ['**/builders/*', '**/k8s/*', '**/runtime/*', '**/database/**', '**/controller/*']],
   ['builders', ['**/k8s/*', '**/runtime/*', '**/database/**', '**/controller/*']],
@@ -19,7 +20,8 @@ const operatorLayers = [
   ['runtime', ['**/api/**', '**/spec/*', '**/builders/*', '**/database/**', '**/controller/*', '**/k8s/kinds.ts']],
   ['database', ['**/builders/*', '**/controller/*']],
   ['controller', []],
-].map(([layer, forbidden]) => ({
+];
+const operatorLayers = layerRules.map(([layer, forbidden]) => ({
   files: [`operator/src/${layer}/**/*.ts`],
   ignores: ['**/*.test.ts', '**/test/**'],
   rules: {
