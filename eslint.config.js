@@ -11,7 +11,8 @@ import tseslint from 'typescript-eslint';
  * not import.
  */
 const composition = ['**/main.ts', '**/petstore-controller.ts', '**/permissions.ts', '**/operator-config.ts'];
-const operatorLayers = [
+/** @type {[string, string[]][]} */
+const layerRules = [
   ['api', ['**/spec/*', '**/builders/*', '**/k8s/*', '**/runtime/*', '**/database/**', '**/controller/*']],
   ['spec', ['**/builders/*', '**/k8s/*', '**/runtime/*', '**/database/**', '**/controller/*']],
   ['builders', ['**/k8s/*', '**/runtime/*', '**/database/**', '**/controller/*']],
@@ -19,8 +20,9 @@ const operatorLayers = [
   ['runtime', ['**/api/**', '**/spec/*', '**/builders/*', '**/database/**', '**/controller/*', '**/k8s/kinds.ts']],
   ['database', ['**/builders/*', '**/controller/*']],
   ['controller', []],
-].map(([layer, forbidden]) => ({
-  files: [`operator/src/${String(layer)}/**/*.ts`],
+];
+const operatorLayers = layerRules.map(([layer, forbidden]) => ({
+  files: [`operator/src/${layer}/**/*.ts`],
   ignores: ['**/*.test.ts', '**/test/**'],
   rules: {
     'no-restricted-imports': [
@@ -29,7 +31,7 @@ const operatorLayers = [
         patterns: [
           {
             group: [...forbidden, ...composition.map((file) => `../${file}`)],
-            message: `operator/src/${String(layer)} is a lower layer (see the layers in eslint.config.js)`,
+            message: `operator/src/${layer} is a lower layer (see the layers in eslint.config.js)`,
           },
         ],
       },
@@ -56,6 +58,34 @@ export default defineConfig(
       '@typescript-eslint/no-misused-spread': 'off',
       // Typed cache and client accessors (`get<T>`) follow client-node's own convention (KubernetesObjectApi.read<T>).
       '@typescript-eslint/no-unnecessary-type-parameters': 'off',
+    },
+  },
+  // api/src layering (issue 11): features never import the composition root (app.ts, main.ts), and the data layer
+  // (db/) knows nothing of HTTP: it throws its own errors, which problem.ts maps to statuses.
+  {
+    files: ['api/src/**/*.ts'],
+    ignores: ['api/src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '(^|/)(app|main)\\.ts$', message: 'only main.ts composes the app (pass deps instead)' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['api/src/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)(app|main)\\.ts$', message: 'only main.ts composes the app (pass deps instead)' },
+            { regex: '(^|/)(problem\\.ts|http/)', message: 'the data layer throws its own errors, not HTTP problems' },
+          ],
+        },
+      ],
     },
   },
   ...operatorLayers,

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import type { LevelWithSilent } from 'pino';
+import proxyAddr from 'proxy-addr';
+import { parseApiKeys } from './auth/keys.ts';
 
 /** Where the API keeps its data: an embedded SQLite file (or `:memory:`), or a PostgreSQL server. */
 export type DatabaseConfig = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
@@ -16,6 +18,14 @@ export interface Config {
   /** Allowed browser origins; `*` allows any. Empty: no CORS headers at all. */
   corsOrigins: string[];
   database: DatabaseConfig;
+  /** API keys: the hashes of API_KEYS, and the file (API_KEYS_FILE) read at start and re-read while running. */
+  auth: { keyHashes: Buffer[]; keysFile?: string };
+  /** Requests per client (API key, else address) per window; 0 turns the limit off. */
+  rateLimit: { requests: number; windowSeconds: number };
+  /** Addresses and CIDRs of the proxies whose X-Forwarded-For is believed (the load balancer's subnets). */
+  trustedProxies: string[];
+  /** Password hashes computed at once; more wait in a bounded queue (each scrypt hash takes 16 MiB and ~50 ms). */
+  passwordHashConcurrency: number;
 }
 
 /** Invalid configuration; the message names every offending variable and never echoes a secret. */
@@ -51,6 +61,12 @@ const envSchema = {
     DB_USER: text,
     DB_PASSWORD: { type: 'string' },
     SQLITE_PATH: { ...text, default: defaultSqlitePath },
+    API_KEYS: { type: 'string' },
+    API_KEYS_FILE: text,
+    RATE_LIMIT_REQUESTS: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 600 },
+    RATE_LIMIT_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
+    TRUSTED_PROXIES: { type: 'string', default: '' },
+    PASSWORD_HASH_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64, default: 2 },
   },
 } as const;
 
@@ -69,7 +85,15 @@ interface Env {
   DB_USER?: string;
   DB_PASSWORD?: string;
   SQLITE_PATH: string;
+  API_KEYS?: string;
+  API_KEYS_FILE?: string;
+  RATE_LIMIT_REQUESTS: number;
+  RATE_LIMIT_WINDOW_SECONDS: number;
+  TRUSTED_PROXIES: string;
+  PASSWORD_HASH_CONCURRENCY: number;
 }
+
+const secretVariables = new Set(['DATABASE_URL', 'DB_PASSWORD', 'API_KEYS']);
 
 const validateEnv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true }).compile<Env>(envSchema);
 
@@ -88,7 +112,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (!validateEnv(env)) {
     const problems = (validateEnv.errors ?? []).map((e) => {
       const name = e.instancePath.slice(1);
-      const shown = name === 'DATABASE_URL' || name === 'DB_PASSWORD' ? '' : ` (got ${JSON.stringify(raw[name])})`;
+      const shown = secretVariables.has(name) ? '' : ` (got ${JSON.stringify(raw[name])})`;
       const rule =
         e.keyword === 'enum'
           ? `must be one of ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}`
@@ -107,7 +131,37 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     paginationLimit: valid.PAGINATION_LIMIT,
     corsOrigins: parseCorsOrigins(valid.CORS_ORIGINS),
     database: databaseConfig(valid),
+    auth: authConfig(valid),
+    rateLimit: { requests: valid.RATE_LIMIT_REQUESTS, windowSeconds: valid.RATE_LIMIT_WINDOW_SECONDS },
+    trustedProxies: parseTrustedProxies(valid.TRUSTED_PROXIES),
+    passwordHashConcurrency: valid.PASSWORD_HASH_CONCURRENCY,
   };
+}
+
+// Whether keys are required is the server's question (auth/api-key-store.ts): the migration command needs none.
+function authConfig(env: Env): Config['auth'] {
+  let keyHashes: Buffer[];
+  try {
+    keyHashes = parseApiKeys(env.API_KEYS ?? '', 'API_KEYS');
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return { keyHashes, ...(env.API_KEYS_FILE && { keysFile: env.API_KEYS_FILE }) };
+}
+
+function parseTrustedProxies(list: string): string[] {
+  const proxies = list
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  try {
+    proxyAddr.compile(proxies);
+  } catch (error) {
+    throw new ConfigError(
+      `TRUSTED_PROXIES: ${(error as Error).message} (expected IP addresses or CIDRs, comma-separated)`,
+    );
+  }
+  return proxies;
 }
 
 function parseCorsOrigins(list: string): string[] {

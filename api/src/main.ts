@@ -1,12 +1,13 @@
 // The API server: `node api/src/main.ts` (or `node dist/main.js` in the image). Configured by environment variables
 // (config.ts); on SQLite it migrates at start, on PostgreSQL `migrate.ts` does that once per rollout.
 import { createApp } from './app.ts';
+import { createApiKeyStore } from './auth/api-key-store.ts';
 import { ConfigError, describeDatabase, loadConfig } from './config.ts';
 import { openDatabase } from './db/data-source.ts';
 import { runMigrations } from './db/migrate.ts';
 import { drain, listen } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { apiBasePath } from './openapi/document.ts';
+import { apiBasePath } from './openapi/base-path.ts';
 
 let logger: Logger = createLogger({ logLevel: 'info', apiVersion: 'unknown', environment: 'unknown' });
 process.on('uncaughtException', (error) => {
@@ -17,6 +18,12 @@ process.on('uncaughtException', (error) => {
 try {
   const config = loadConfig();
   logger = createLogger(config);
+  const apiKeys = createApiKeyStore(config, logger);
+  if (!apiKeys.required) {
+    logger.warn(
+      'no API keys configured (API_KEYS, API_KEYS_FILE): every operation is open, as only development allows',
+    );
+  }
   const dataSource = await openDatabase(config.database);
   if (config.database.engine === 'sqlite') {
     const applied = await runMigrations(dataSource);
@@ -26,7 +33,7 @@ try {
   }
 
   const lifecycle = { draining: false };
-  const app = createApp({ config, dataSource, logger, lifecycle });
+  const app = createApp({ config, dataSource, logger, lifecycle, apiKeys });
   const server = await listen(app.callback(), config);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   logger.info(
@@ -38,6 +45,7 @@ try {
     logger.info({ signal }, 'draining: finishing in-flight requests');
     lifecycle.draining = true;
     await drain(server);
+    apiKeys.close();
     await dataSource.destroy();
     logger.info('stopped');
     process.exit(0);

@@ -129,6 +129,36 @@ const cases: [string, string, string, RequestOptions, number, RegExp | object[]]
     [{ in: 'query', pointer: '/status/1', detail: 'must be one of available, pending, sold' }],
   ],
   [
+    'an If-Match that is not an entity tag',
+    'PUT',
+    '/pets/1',
+    { json: pet, headers: { 'If-Match': '1' } },
+    400,
+    [{ in: 'header', pointer: '/If-Match', detail: 'must be * or a comma-separated list of entity tags such as "3"' }],
+  ],
+  [
+    'an If-None-Match list with an unquoted member',
+    'GET',
+    '/pets/1',
+    { headers: { 'If-None-Match': '"1", 2' } },
+    400,
+    [
+      {
+        in: 'header',
+        pointer: '/If-None-Match',
+        detail: 'must be * or a comma-separated list of entity tags such as "3"',
+      },
+    ],
+  ],
+  [
+    'a field name of 5,000 characters: the problem quotes at most 200 of it',
+    'POST',
+    '/pets',
+    { json: { ...pet, ['x'.repeat(5000)]: 1 } },
+    400,
+    [{ in: 'body', pointer: `/${'x'.repeat(198)}…`, detail: 'is not a known field' }],
+  ],
+  [
     'a stale If-Match on a pet that does not exist',
     'PUT',
     '/pets/123456',
@@ -160,6 +190,20 @@ describe.each(engines)('bad input on %s', (engine) => {
       expect(await rowCounts()).toEqual(before);
     },
   );
+
+  it('lists at most 20 errors, and quotes a long path only in part', async () => {
+    const tags = Array.from({ length: 20 }, () => ({ name: 7, id: 'x' }));
+    const many = await api.request('POST', '/pets', { json: { ...pet, tags } });
+    expect(many.status).toBe(400);
+    expect(many.body.errors).toHaveLength(21);
+    expect(many.body.errors[20]).toEqual({ in: 'body', pointer: '', detail: 'and 20 more' });
+    expect(many.body.detail.length).toBeLessThanOrEqual(1000);
+
+    const long = await api.request('GET', `/${'p'.repeat(10_000)}`);
+    expect(long.status).toBe(404);
+    expect(long.body.detail.length).toBeLessThan(250);
+    expect(long.body.instance.length).toBeLessThanOrEqual(200);
+  });
 
   it('stores SQL-injection strings as plain values and finds nothing with them as filters', async () => {
     const name = "Robert'); DROP TABLE pets; --";

@@ -12,6 +12,10 @@ describe('configuration from the environment', () => {
       paginationLimit: 20,
       corsOrigins: [],
       database: { engine: 'sqlite', file: defaultSqlitePath },
+      auth: { keyHashes: [] },
+      rateLimit: { requests: 600, windowSeconds: 60 },
+      trustedProxies: [],
+      passwordHashConcurrency: 2,
     });
     expect(defaultSqlitePath).toMatch(/\/api\/data\/petstore\.sqlite$/);
   });
@@ -26,6 +30,7 @@ describe('configuration from the environment', () => {
         CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com:8443',
         PORT: '9000',
         HOST: '127.0.0.1',
+        API_KEYS_FILE: '/etc/petstore/api-keys/keys',
       }),
     ).toMatchObject({
       apiVersion: '1.4.0',
@@ -70,8 +75,27 @@ describe('configuration from the environment', () => {
     [{ DB_USER: 'app' }, 'DB_HOST, DB_NAME must be set when DATABASE_URL is not'],
     [{ DATABASE_URL: 'postgres://' }, 'DATABASE_URL is not a valid postgres://user:password@host:port/name URL'],
     [{ DATABASE_URL: 'mysql://u:hunter2@db/x' }, 'DATABASE_URL must match pattern'],
+    [{ TRUSTED_PROXIES: '10.0.0.0/16, 10.1.0.0/33' }, 'TRUSTED_PROXIES: invalid range on address: 10.1.0.0/33'],
+    [{ RATE_LIMIT_REQUESTS: '-1' }, 'RATE_LIMIT_REQUESTS must be >= 0 (got "-1")'],
+    [{ RATE_LIMIT_WINDOW_SECONDS: 'soon' }, 'RATE_LIMIT_WINDOW_SECONDS must be integer (got "soon")'],
+    [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY must be >= 1 (got "0")'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads the abuse limits and the trusted proxies', () => {
+    expect(
+      loadConfig({
+        RATE_LIMIT_REQUESTS: '100',
+        RATE_LIMIT_WINDOW_SECONDS: '10',
+        TRUSTED_PROXIES: '10.0.0.0/16, 10.1.0.0/16',
+        PASSWORD_HASH_CONCURRENCY: '1',
+      }),
+    ).toMatchObject({
+      rateLimit: { requests: 100, windowSeconds: 10 },
+      trustedProxies: ['10.0.0.0/16', '10.1.0.0/16'],
+      passwordHashConcurrency: 1,
+    });
   });
 
   it('never echoes the database URL or password in an error', () => {

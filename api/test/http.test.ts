@@ -1,7 +1,21 @@
 // HTTP behaviour that does not depend on the database engine (so it runs on SQLite only): routing errors, request ids,
 // CORS, the served OpenAPI document, metrics and logs.
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApi, type TestApi } from './support/api.ts';
+
+/** A request fetch() refuses to send (TRACE, CONNECT), through node:http. */
+function rawRequest(origin: string, method: string, path: string) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const request = httpRequest(`${origin}${path}`, { method }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 describe('HTTP behaviour', () => {
   let api: TestApi;
@@ -36,6 +50,20 @@ describe('HTTP behaviour', () => {
     );
   });
 
+  it.each(['TRACE', 'PROPFIND'])(
+    'answers %s, which the document does not list, with 405 and Allow (not 501)',
+    async (method) => {
+      const { status, headers, body } = await rawRequest(api.origin, method, '/api/v1/pets');
+      expect(status).toBe(405);
+      expect(headers.allow).toBe('HEAD, GET, POST');
+      expect(headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(body)).toMatchObject({
+        status: 405,
+        detail: `${method} is not allowed on /api/v1/pets; allowed: HEAD, GET, POST`,
+      });
+    },
+  );
+
   it('echoes a usable X-Request-Id, replaces an unusable one, and puts it in problems and in the log line', async () => {
     const echoed = await api.request('GET', '/pets/4040', { headers: { 'X-Request-Id': 'trace-123' } });
     expect(echoed.headers.get('X-Request-Id')).toBe('trace-123');
@@ -53,7 +81,9 @@ describe('HTTP behaviour', () => {
   it('allows CORS only from CORS_ORIGINS, exposing the headers clients need', async () => {
     const allowed = await api.request('GET', '/pets', { headers: { Origin: 'https://shop.example.com' } });
     expect(allowed.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.example.com');
-    expect(allowed.headers.get('Access-Control-Expose-Headers')).toBe('ETag,Location,Link,Retry-After,X-Request-Id');
+    expect(allowed.headers.get('Access-Control-Expose-Headers')).toBe(
+      'ETag,Location,Link,Retry-After,X-Request-Id,WWW-Authenticate',
+    );
     expect(allowed.headers.get('Vary')).toContain('Origin');
 
     const other = await api.request('GET', '/pets', { headers: { Origin: 'https://evil.example.com' } });

@@ -4,6 +4,7 @@ import { openApiDocument } from '../src/openapi/document.ts';
 import { httpMethods, type Operation } from '../src/openapi/types.ts';
 
 const document = openApiDocument({ apiVersion: '1.0.0', paginationLimit: 20 });
+const router = { authorize: () => undefined };
 const operations = Object.entries(document.paths).flatMap(([path, item]) =>
   httpMethods.flatMap((method) => (item[method] ? [{ path, method, operation: item[method] }] : [])),
 );
@@ -11,7 +12,7 @@ const operations = Object.entries(document.paths).flatMap(([path, item]) =>
 describe('the OpenAPI document', () => {
   it('compiles, every schema of it, with Ajv in strict mode (the router builds every validator at start)', () => {
     const handlers = Object.fromEntries(operations.map(({ operation }) => [operation.operationId, () => undefined]));
-    expect(() => openApiRouter(document, handlers)).not.toThrow();
+    expect(() => openApiRouter(document, handlers, router)).not.toThrow();
     expect(document.openapi).toBe('3.1.0');
   });
 
@@ -39,11 +40,11 @@ describe('the router built from it', () => {
 
   it('refuses to start when an operation has no handler', () => {
     const { listPets: _listPets, ...missing } = handlers;
-    expect(() => openApiRouter(document, missing)).toThrow('OpenAPI operation listPets has no handler');
+    expect(() => openApiRouter(document, missing, router)).toThrow('OpenAPI operation listPets has no handler');
   });
 
   it('refuses to start when a handler has no operation', () => {
-    expect(() => openApiRouter(document, { ...handlers, adoptPet: () => undefined })).toThrow(
+    expect(() => openApiRouter(document, { ...handlers, adoptPet: () => undefined }, router)).toThrow(
       'handlers without an OpenAPI operation: adoptPet',
     );
   });

@@ -8,3 +8,6 @@ export const pet = {
 };
 
 export const pageSize = 20;
+
+/** The API key the benchmarked API accepts (API_KEYS); the writes send it, as a client would. */
+export const apiKey = 'bench-key-0123456789abcdef';

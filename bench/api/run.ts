@@ -3,7 +3,8 @@
 // Per scenario and server, one after the other so the three see the same machine: a warm-up, a closed-loop run at
 // maximum throughput (autocannon), then an open-loop run at half that rate (paced-load.ts) for the latency of a loaded,
 // not saturated, server. The API runs as `node api/src/main.ts` with LOG_LEVEL=info (JSON lines to /dev/null) and its
-// metrics on. Prints a Markdown table for docs/benchmarks.md.
+// metrics on, as deployed: API keys configured (writes send one, reads are public) and the rate limit on, its budget
+// set above what the load generator sends so that it counts every request without refusing any. Prints a Markdown table for docs/benchmarks.md.
 // Knobs: BENCH_DURATION (seconds per run, default 10), BENCH_CONNECTIONS (default 50). Pipelining is always 1.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startPostgres } from '../../api/test/postgres/server.ts';
 import { createTestDatabase } from '../../api/test/support/databases.ts';
 import { freePort } from '../../api/test/support/process.ts';
-import { pageSize, pet } from './fixtures.ts';
+import { apiKey, pageSize, pet } from './fixtures.ts';
 import { pacedLoad } from './paced-load.ts';
 
 interface Result {
@@ -101,11 +102,14 @@ async function startApi(server: string, databaseUrl: string): Promise<Target> {
     DATABASE_URL: databaseUrl,
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
+    API_KEYS: apiKey,
+    RATE_LIMIT_REQUESTS: '1000000',
+    RATE_LIMIT_WINDOW_SECONDS: '60',
   });
   for (let i = 0; i < seededPets; i++) {
     const response = await fetch(`http://127.0.0.1:${api.port}/api/v1/pets`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', api_key: apiKey },
       body: JSON.stringify(pet),
     });
     if (response.status !== 201) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
@@ -126,7 +130,7 @@ async function measure(scenario: (typeof scenarios)[number], target: Target): Pr
   const { server, port } = target;
   const url = `http://127.0.0.1:${port}${scenario.path}`;
   const method = scenario.method ?? 'GET';
-  const headers: Record<string, string> = scenario.body ? { 'Content-Type': 'application/json' } : {};
+  const headers: Record<string, string> = scenario.body ? { 'Content-Type': 'application/json', api_key: apiKey } : {};
   const options = { url, method, body: scenario.body, headers, connections, pipelining: 1 };
   await autocannon({ ...options, duration: warmUp });
   const cpuBefore = target.cpuSeconds();

@@ -113,7 +113,12 @@ async function baseline(n: number): Promise<number> {
         spec: {},
       };
       const spec = resolveSpec(petStore, builtinDefaults);
-      const inputs = { petStore, spec, connection: sqliteConnection };
+      const inputs = {
+        petStore,
+        spec,
+        connection: sqliteConnection,
+        generatedApiKey: `bench-api-key-${i}-0123456789abcdef`,
+      };
       // The PetStore's own children; the namespace's shared quota objects are not part of the baseline.
       for (const object of desiredObjects(inputs, { namespace: ns, members: [] })) {
         // No owner: nothing would garbage-collect these; the namespace goes at the end.

@@ -9,6 +9,7 @@ import { desiredObjects } from '../src/controller/desired-objects.ts';
 import { builtinDefaults } from '../src/spec/operator-defaults.ts';
 import { resolveSpec } from '../src/spec/resolved-spec.ts';
 import { toWire } from '../src/k8s/wire.ts';
+import { exampleApiKey } from './builders/inputs.ts';
 import { examplePetStores } from './examples.ts';
 
 const connections = {
@@ -20,7 +21,7 @@ const connections = {
 describe('builders produce the committed golden YAML', () => {
   it.each(examplePetStores())('for examples/$file', ({ file, petStore }) => {
     const spec = resolveSpec(petStore, builtinDefaults);
-    const inputs = { petStore, spec, connection: connections[spec.database.engine] };
+    const inputs = { petStore, spec, connection: connections[spec.database.engine], generatedApiKey: exampleApiKey };
     const children = desiredObjects(inputs, { namespace: 'pets', members: [{ petStore, spec }] });
     const rendered = children.map((child) => stringify(toWire(child), { sortMapEntries: false })).join('---\n');
     const golden = path.join(import.meta.dirname, 'golden', file);

@@ -38,6 +38,7 @@ describe('PetStore admission', () => {
       },
       networkPolicy: { enabled: true },
       quota: { enabled: true },
+      rateLimit: { requests: 600, windowSeconds: 60 },
       resources: {
         requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
         limits: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },

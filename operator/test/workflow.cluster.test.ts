@@ -174,6 +174,59 @@ describe('a pass for a PetStore that waits for its database', () => {
     ]);
     // The Deployment waits for the migration Job; the budget for the Deployment.
     const next = await pass(namespace.name, 'shop');
-    expect(applied(next)).toEqual(['ConfigMap', 'Job', 'NetworkPolicy', 'Secret', 'Service', 'ServiceAccount']);
+    // Two Secrets: the database credentials and the API keys.
+    expect(applied(next)).toEqual([
+      'ConfigMap',
+      'Job',
+      'NetworkPolicy',
+      'Secret',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+    ]);
+  });
+});
+
+describe('the API keys Secret', () => {
+  const namespace = useNamespace();
+  const keysOf = async () =>
+    Buffer.from(
+      await kubectl(['-n', namespace.name, 'get', 'secret', 'keyed-api-keys', '-o', 'jsonpath={.data.keys}']),
+      'base64',
+    ).toString();
+
+  it('is generated once, keeps what the user puts in it, is made anew when deleted, and never shows in status or events', async () => {
+    await kubectl(['-n', namespace.name, 'apply', '-f', '-'], {
+      input: 'apiVersion: petstore.example.com/v1alpha1\nkind: PetStore\nmetadata: { name: keyed }\nspec: {}\n',
+    });
+    await pass(namespace.name, 'keyed');
+    const generated = (await keysOf()).trim();
+    expect(generated).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // The user adds a second key (a rotation in progress): the operator leaves the Secret as the user made it.
+    const rotated = `${generated}\nsecond-key-0123456789abcdef\n`;
+    await kubectl([
+      '-n',
+      namespace.name,
+      'patch',
+      'secret/keyed-api-keys',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ data: { keys: Buffer.from(rotated).toString('base64') } }),
+    ]);
+    expect(childWrites(await pass(namespace.name, 'keyed'))).toEqual([]);
+    expect(await keysOf()).toBe(rotated);
+
+    await kubectl(['-n', namespace.name, 'delete', 'secret', 'keyed-api-keys']);
+    expect(childWrites(await pass(namespace.name, 'keyed'))).toEqual([{ verb: 'apply', kind: 'Secret' }]);
+    const regenerated = (await keysOf()).trim();
+    expect(regenerated).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(regenerated).not.toBe(generated);
+
+    const visible = [
+      await kubectl(['-n', namespace.name, 'get', 'petstore/keyed', '-o', 'json']),
+      await kubectl(['-n', namespace.name, 'get', 'events', '-o', 'json']),
+    ].join('\n');
+    for (const key of [generated, regenerated, 'second-key-0123456789abcdef']) expect(visible).not.toContain(key);
   });
 });

@@ -79,8 +79,18 @@ beforeAll(async () => {
 
   // The operator's ServiceMonitor and PrometheusRule, as Prometheus Operator would load them. Two liberties keep the
   // test short: scrapes and evaluations every 2 s, and `for: 20s` in place of 5m (promtool tests the real durations).
-  const monitor = buildServiceMonitor({ petStore: petStore, spec: spec, connection: sqliteConnection });
-  const rule = buildPrometheusRule({ petStore: petStore, spec: spec, connection: sqliteConnection });
+  const monitor = buildServiceMonitor({
+    petStore: petStore,
+    spec: spec,
+    connection: sqliteConnection,
+    generatedApiKey: 'test-key',
+  });
+  const rule = buildPrometheusRule({
+    petStore: petStore,
+    spec: spec,
+    connection: sqliteConnection,
+    generatedApiKey: 'test-key',
+  });
   const groups = rule.spec.groups.map((group) => ({
     ...group,
     rules: group.rules.map((entry) => (entry.for ? { ...entry, for: '20s' } : entry)),

@@ -55,3 +55,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       (typeof e.message === 'string' && unavailableMessages.test(e.message)),
   );
 }
+
+/** A compare-and-set on a row's version lost the race three times in a row: the row is being changed concurrently. */
+export class ConcurrentUpdateError extends Error {
+  override name = 'ConcurrentUpdateError';
+  constructor() {
+    super('the resource is being changed concurrently; retry');
+  }
+}

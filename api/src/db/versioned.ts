@@ -1,5 +1,5 @@
 import type { FindOptionsWhere, QueryDeepPartialEntity, Repository } from 'typeorm';
-import { HttpProblem } from '../problem.ts';
+import { ConcurrentUpdateError } from './errors.ts';
 
 interface Versioned {
   version: number;
@@ -29,7 +29,7 @@ export async function updateVersioned<T extends Versioned>(
     );
     if (affected === 1) return { ...current, ...changes };
   }
-  throw new HttpProblem(409, 'the resource is being changed concurrently; retry');
+  throw new ConcurrentUpdateError();
 }
 
 /** Deletes the row matching `where` after `check` accepted its current version. False when there is no such row. */
@@ -45,5 +45,5 @@ export async function deleteVersioned<T extends Versioned>(
     const { affected } = await repository.delete({ ...where, version: current.version });
     if (affected === 1) return true;
   }
-  throw new HttpProblem(409, 'the resource is being changed concurrently; retry');
+  throw new ConcurrentUpdateError();
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AppDeps } from '../app.ts';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config.ts';
 import type { Handlers } from '../http/openapi-router.ts';
 import { HttpProblem } from '../problem.ts';
 
@@ -7,8 +8,14 @@ export const readinessTimeoutMs = 1000;
 
 const notReady = (detail: string) => new HttpProblem(503, detail, { headers: { 'Retry-After': '5' } });
 
+export interface HealthDeps {
+  config: Pick<Config, 'apiVersion'>;
+  dataSource: DataSource;
+  lifecycle: { draining: boolean };
+}
+
 /** Liveness and readiness on one path (the seeds probe /api/v1/health), told apart by ?probe=. */
-export function healthHandlers({ config, dataSource, lifecycle }: AppDeps): Handlers {
+export function healthHandlers({ config, dataSource, lifecycle }: HealthDeps): Handlers {
   return {
     async getHealth(ctx, { query }) {
       const health = { status: 'ok', version: config.apiVersion };

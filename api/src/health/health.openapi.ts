@@ -22,6 +22,7 @@ export const healthPaths: Record<string, PathItem> = {
     get: {
       operationId: 'getHealth',
       tags: ['health'],
+      security: [],
       summary: 'Liveness (default) or readiness of this instance',
       description:
         'probe=live answers without touching the database (a liveness probe must not restart pods when the ' +

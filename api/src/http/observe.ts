@@ -9,8 +9,8 @@ const usableRequestId = /^[\w.:=+/-]{1,128}$/;
 const quietRoutes = new Set(['/api/v1/health', '/metrics']);
 
 /**
- * Outermost middleware: gives the request an id (X-Request-Id, echoed) and a logger bound to it, then records one
- * access log line and the HTTP metrics with the final status. Probes and scrapes log at debug and stay out of the
+ * Outermost middleware: gives the request an id (X-Request-Id, echoed), then records one access log line and the
+ * HTTP metrics with the final status. Probes and scrapes log at debug and stay out of the
  * metrics. While the server drains, responses carry `Connection: close` so keep-alive clients reconnect elsewhere.
  */
 export function observe(logger: Logger, metrics: Metrics, lifecycle: { draining: boolean }): Middleware<AppState> {
@@ -19,7 +19,6 @@ export function observe(logger: Logger, metrics: Metrics, lifecycle: { draining:
     const offered = ctx.get('X-Request-Id');
     const requestId = usableRequestId.test(offered) ? offered : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
     ctx.set('X-Request-Id', requestId);
     ctx.set('X-Content-Type-Options', 'nosniff');
     metrics.inFlight.inc();
@@ -37,8 +36,10 @@ export function observe(logger: Logger, metrics: Metrics, lifecycle: { draining:
         metrics.requests.inc(labels);
         if (ctx.status >= 500) metrics.serverErrors.inc(labels);
       }
-      ctx.state.log[quiet ? 'debug' : 'info'](
+      // The root logger with the id as a field: a child logger per request would cost more than the line itself.
+      logger[quiet ? 'debug' : 'info'](
         {
+          requestId,
           method: ctx.method,
           url: ctx.originalUrl,
           route,

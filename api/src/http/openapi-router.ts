@@ -1,11 +1,13 @@
+import { METHODS } from 'node:http';
 import { Router } from '@koa/router';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import coBody from 'co-body';
 import { HttpProblem, type InvalidParam } from '../problem.ts';
-import { noNul } from '../openapi/components.ts';
+import { entityTagList, noNul } from '../openapi/components.ts';
 import {
   httpMethods,
+  isSecured,
   pointerSegment,
   resolve,
   type OpenApiDocument,
@@ -28,18 +30,28 @@ export type Handlers = Record<string, OperationHandler>;
 
 export const bodyLimit = '64kb';
 
+export interface RouterOptions {
+  /** Runs before an operation whose `security` needs credentials (before its input is read); throws to refuse it. */
+  authorize: (ctx: AppContext) => void;
+}
+
 /**
  * Routes every operation of the OpenAPI document to the handler with its operationId, under the document's server
  * path. Path, query and header parameters and JSON bodies are validated by Ajv against the document's own schemas
- * before a handler runs (400 with every error; 413 and 415 for bodies). Throws at start-up when an operation has no
- * handler or a handler no operation.
+ * before a handler runs (400 with every error; 413 and 415 for bodies), after `authorize` for secured operations.
+ * Throws at start-up when an operation has no handler or a handler no operation. Every method Node knows counts as
+ * implemented, so one the document does not list on a path (TRACE included) is a 405 with Allow, never a 501.
  */
-export function openApiRouter(document: OpenApiDocument, handlers: Handlers): Router<AppState> {
+export function openApiRouter(
+  document: OpenApiDocument,
+  handlers: Handlers,
+  { authorize }: RouterOptions,
+): Router<AppState> {
   // Parameters arrive as strings and are coerced to their schema's type; bodies are JSON and must match exactly.
   const parametersAjv = ajvFor(document, { coerceTypes: true });
   const bodyAjv = ajvFor(document, { coerceTypes: false });
   const base = document.servers[0].url;
-  const router = new Router<AppState>({ prefix: base });
+  const router = new Router<AppState>({ prefix: base, methods: METHODS });
   const unrouted = new Set(Object.keys(handlers));
 
   for (const [path, item] of Object.entries(document.paths)) {
@@ -53,8 +65,10 @@ export function openApiRouter(document: OpenApiDocument, handlers: Handlers): Ro
       const readParameters = parameterReader(parametersAjv, document, operation, pointer);
       const readBody = bodyReader(bodyAjv, operation, pointer);
       const route = base + path;
+      const secured = isSecured(document, operation);
       router[method](path.replace(/{(\w+)}/g, ':$1'), async (ctx) => {
         ctx.state.route = route;
+        if (secured) authorize(ctx);
         const parameters = readParameters(ctx);
         const body = await readBody(ctx);
         await handler(ctx, { ...parameters, body });
@@ -65,7 +79,7 @@ export function openApiRouter(document: OpenApiDocument, handlers: Handlers): Ro
   return router;
 }
 
-const documentKeywords = ['openapi', 'info', 'servers', 'tags', 'paths', 'components'];
+const documentKeywords = ['openapi', 'info', 'servers', 'security', 'tags', 'paths', 'components'];
 
 function ajvFor(document: OpenApiDocument, options: { coerceTypes: boolean }): Ajv2020 {
   const ajv = new Ajv2020({ ...options, allErrors: true, useDefaults: true, allowUnionTypes: true });
@@ -112,7 +126,13 @@ function parameterReader(ajv: Ajv2020, document: OpenApiDocument, operation: Ope
       const raw = ctx.query[value.name];
       if (raw !== undefined) query[value.name] = [raw].flat().flatMap((v) => v.split(','));
     }
-    const header = Object.fromEntries(headers.flatMap((name) => (ctx.get(name) ? [[name, ctx.get(name)]] : [])));
+    // A header sent empty is still sent: it must match its schema like any other value.
+    const header = Object.fromEntries(
+      headers.flatMap((name) => {
+        const value = ctx.req.headers[name.toLowerCase()];
+        return value === undefined ? [] : [[name, [value].flat().join(', ')]];
+      }),
+    );
     const input = { path: { ...(ctx.params as Record<string, string>) }, query, header };
     if (!validate(input)) {
       throw invalid(validate, (e) => {
@@ -168,6 +188,9 @@ function invalid(validate: ValidateFunction, locate: (e: ErrorObject) => { in: s
     }
     if (e.keyword === 'pattern' && params.pattern === noNul) {
       return { in: part, pointer, detail: 'must not contain NUL (\\u0000) characters' };
+    }
+    if (e.keyword === 'pattern' && params.pattern === entityTagList.pattern) {
+      return { in: part, pointer, detail: 'must be * or a comma-separated list of entity tags such as "3"' };
     }
     if (e.keyword === 'enum') {
       return { in: part, pointer, detail: `must be one of ${(params.allowedValues as unknown[]).join(', ')}` };

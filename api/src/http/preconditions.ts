@@ -4,7 +4,8 @@ import type { AppContext } from './context.ts';
 /** A stored resource's version as a strong entity tag. */
 export const etag = (version: number): string => `"${version}"`;
 
-const entityTags = (header: string): string[] => header.split(',').map((tag) => tag.trim());
+// The header's syntax was checked against the OpenAPI document (a 400 otherwise): `*` or entity tags.
+const entityTags = (header: string): string[] => header.match(/\*|(?:W\/)?"[^"]*"/g) ?? [];
 
 /** Throws 412 when the request's If-Match (RFC 9110 §13.1.1) names neither `*` nor the current version. */
 export function checkIfMatch(ctx: AppContext, version: number): void {
@@ -22,7 +23,7 @@ export function checkIfMatch(ctx: AppContext, version: number): void {
  * names it. Unlike Koa's `ctx.fresh`, a `Cache-Control: no-cache` request (which fetch() adds to every conditional
  * request) does not disable the check: that directive is for caches, not for the origin server.
  */
-export function respondWithVersion(ctx: AppContext, version: number, body: object, status = 200): void {
+export function respondWithVersion(ctx: AppContext, version: number, body: object | string, status = 200): void {
   ctx.status = status;
   ctx.set('ETag', etag(version));
   const ifNoneMatch = ctx.get('If-None-Match');
@@ -33,5 +34,6 @@ export function respondWithVersion(ctx: AppContext, version: number, body: objec
       return;
     }
   }
+  if (typeof body === 'string') ctx.type = 'application/json'; // JSON text, already serialized
   ctx.body = body;
 }

@@ -1,4 +1,4 @@
-import type { JsonSchema, MediaType, Parameter, Reference, Response } from './types.ts';
+import type { Header, JsonSchema, MediaType, Parameter, Reference, Response } from './types.ts';
 
 /** Every string the API stores: bounded, and without NUL (which PostgreSQL's text type cannot hold). */
 export const text = (maxLength: number, extra: JsonSchema = {}): JsonSchema => ({
@@ -19,8 +19,9 @@ export const headerRef = (name: string): Reference => ({ $ref: `#/components/hea
 
 export const json = (schema: JsonSchema): Record<string, MediaType> => ({ 'application/json': { schema } });
 
-const problem = (description: string): Response => ({
+const problem = (description: string, headers?: Response['headers']): Response => ({
   description,
+  ...(headers && { headers }),
   content: { 'application/problem+json': { schema: ref('Problem') } },
 });
 
@@ -56,6 +57,15 @@ export const commonSchemas: Record<string, JsonSchema> = {
 };
 
 export const commonResponses: Record<string, Response> = {
+  Unauthorized: problem('The operation needs an API key and the request sent none, or one that is not valid.', {
+    'WWW-Authenticate': headerRef('WWW-Authenticate'),
+  }),
+  TooManyRequests: problem(
+    'This client (its API key, else its address) sent more requests than RATE_LIMIT_REQUESTS per window.',
+    {
+      'Retry-After': headerRef('Retry-After'),
+    },
+  ),
   BadRequest: problem('The request is malformed or does not match this document (the `errors` member says where).'),
   NotFound: problem('No such resource.'),
   Conflict: problem('The request conflicts with the current state of a resource.'),
@@ -64,12 +74,23 @@ export const commonResponses: Record<string, Response> = {
   UnsupportedMediaType: problem('The request body has a media type this operation does not accept.'),
   UnprocessableContent: problem('The request is well-formed but refers to something that does not exist.'),
   Unexpected: problem(
-    'Any other error: 405 (with Allow), 503 when the database is unavailable (with Retry-After), 500 otherwise.',
+    'Any other error: 405 (with Allow), 503 when the database is unavailable or the server is overloaded (with ' +
+      'Retry-After), 500 otherwise.',
   ),
   NotModified: { description: 'The representation matches If-None-Match.' },
 };
 
-export const commonHeaders: Record<string, { description: string; schema: JsonSchema }> = {
+export const commonHeaders: Record<string, Header> = {
+  'WWW-Authenticate': {
+    description: 'The accepted credentials: `Bearer` (Authorization: Bearer <key>) and the `api_key` header.',
+    required: true,
+    schema: { type: 'string' },
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying.',
+    required: true,
+    schema: { type: 'string', pattern: '^[0-9]+$' },
+  },
   ETag: { description: 'The version of the representation; send it back in If-Match.', schema: { type: 'string' } },
   Location: { description: 'The path of the created resource.', schema: { type: 'string', format: 'uri-reference' } },
   Link: {
@@ -78,17 +99,26 @@ export const commonHeaders: Record<string, { description: string; schema: JsonSc
   },
 };
 
+// RFC 9110 §8.8.3: `*`, or a comma-separated list of entity-tags ([W/]"opaque", without DQUOTE, controls or spaces).
+const entityTag = '(?:W/)?"[\\x21\\x23-\\x7e\\x80-\\xff]*"';
+export const entityTagList = {
+  type: 'string',
+  pattern: `^[ \\t]*(?:\\*|${entityTag}(?:[ \\t]*,[ \\t]*${entityTag})*)[ \\t]*$`,
+} satisfies JsonSchema;
+
 export const commonParameters: Record<string, Parameter> = {
   IfMatch: {
     name: 'If-Match',
     in: 'header',
-    description: 'Apply the change only if the resource still has this ETag (or `*`); otherwise 412.',
-    schema: text(1024),
+    description:
+      'Apply the change only if the resource still has one of these entity tags (or `*`); otherwise 412. ' +
+      'Anything but `*` or a list of entity tags is a 400.',
+    schema: entityTagList,
   },
   IfNoneMatch: {
     name: 'If-None-Match',
     in: 'header',
-    description: 'Answer 304 when the resource still has this ETag.',
-    schema: text(1024),
+    description: 'Answer 304 when the resource still has one of these entity tags (or `*`); anything else is a 400.',
+    schema: entityTagList,
   },
 };

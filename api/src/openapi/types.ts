@@ -27,9 +27,15 @@ export interface RequestBody {
   content: Record<string, MediaType>;
 }
 
+export interface Header {
+  description: string;
+  required?: boolean;
+  schema: JsonSchema;
+}
+
 export interface Response {
   description: string;
-  headers?: Record<string, Reference | { description: string; schema: JsonSchema }>;
+  headers?: Record<string, Reference | Header>;
   content?: Record<string, MediaType>;
 }
 
@@ -41,6 +47,21 @@ export interface Operation {
   parameters?: (Parameter | Reference)[];
   requestBody?: RequestBody;
   responses: Record<string, Response | Reference>;
+  /** Alternatives, any one of which suffices; `[]` makes the operation public. Defaults to the document's. */
+  security?: SecurityRequirement[];
+}
+
+/** Scheme names (of `components.securitySchemes`) that must all be satisfied; `{}` is "no credentials". */
+export type SecurityRequirement = Record<string, string[]>;
+
+export type SecurityScheme =
+  | { type: 'apiKey'; name: string; in: 'header'; description: string }
+  | { type: 'http'; scheme: 'bearer'; description: string };
+
+/** True when the operation needs credentials: it (or else the document) lists a requirement, and none is `{}`. */
+export function isSecured(document: OpenApiDocument, operation: Operation): boolean {
+  const requirements = operation.security ?? document.security;
+  return requirements.length > 0 && requirements.every((requirement) => Object.keys(requirement).length > 0);
 }
 
 export const httpMethods = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -50,13 +71,15 @@ export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
   servers: [{ url: string }];
+  security: SecurityRequirement[];
   tags: { name: string; description: string }[];
   paths: Record<string, PathItem>;
   components: {
     schemas: Record<string, JsonSchema>;
     parameters: Record<string, Parameter>;
     responses: Record<string, Response>;
-    headers: Record<string, { description: string; schema: JsonSchema }>;
+    headers: Record<string, Header>;
+    securitySchemes: Record<string, SecurityScheme>;
   };
 }
 

@@ -1,31 +1,14 @@
-import type { AppDeps } from '../app.ts';
+import type { DataSource } from 'typeorm';
 import { isForeignKeyViolation } from '../db/errors.ts';
-import { rowReader } from '../db/row-reader.ts';
 import { deleteVersioned, updateVersioned } from '../db/versioned.ts';
 import { mergePatch } from '../http/merge-patch.ts';
 import type { Handlers } from '../http/openapi-router.ts';
 import { linkNextPage } from '../http/pagination.ts';
 import { checkIfMatch, respondWithVersion } from '../http/preconditions.ts';
-import { apiBasePath } from '../openapi/document.ts';
+import { apiBasePath } from '../openapi/base-path.ts';
 import { HttpProblem } from '../problem.ts';
-import { PetEntity, toPet, type PetInput, type PetRecord, type PetStatus } from './pet.entity.ts';
-
-interface ListQuery {
-  status?: PetStatus[];
-  tags?: string[];
-  limit: number;
-  after?: number;
-}
-
-// Pets having at least one of the named tags; the tags live in a JSON column, read with each engine's JSON functions.
-const hasTag = {
-  postgres: (names: string) =>
-    `EXISTS (SELECT 1 FROM jsonb_array_elements(tags::jsonb) AS t WHERE t->>'name' IN (${names}))`,
-  sqlite: (names: string) =>
-    `EXISTS (SELECT 1 FROM json_each(tags) AS t WHERE json_extract(t.value, '$.name') IN (${names}))`,
-};
-
-const placeholders = (values: unknown[]) => values.map(() => '?').join(', ');
+import { petReads, type PetPageQuery } from './pet-reads.ts';
+import { PetEntity, toPet, type PetInput, type PetRecord } from './pet.entity.ts';
 
 const fields = (pet: PetInput): Omit<PetRecord, 'id' | 'version'> => ({
   name: pet.name,
@@ -38,27 +21,18 @@ const fields = (pet: PetInput): Omit<PetRecord, 'id' | 'version'> => ({
 const notFound = (id: number) => new HttpProblem(404, `pet ${id} does not exist`);
 
 /** Pets: CRUD with optimistic concurrency (ETag = version) and keyset pagination. */
-export function petHandlers({ dataSource }: AppDeps): Handlers {
+export function petHandlers({ dataSource }: { dataSource: DataSource }): Handlers {
   const pets = dataSource.getRepository(PetEntity);
-  const read = rowReader(dataSource, PetEntity);
-  const tagFilter = dataSource.options.type === 'postgres' ? hasTag.postgres : hasTag.sqlite;
+  const reads = petReads(dataSource);
 
   return {
     async listPets(ctx, { query }) {
-      const { status, tags, limit, after = 0 } = query as unknown as ListQuery;
-      const conditions = ['id > ?'];
-      if (status) conditions.push(`status IN (${placeholders(status)})`);
-      if (tags) conditions.push(tagFilter(placeholders(tags)));
-      const rows = await read.select(`WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`, [
-        after,
-        ...(status ?? []),
-        ...(tags ?? []),
-        limit + 1, // one more than asked tells whether a next page exists
-      ]);
-      const page = rows.slice(0, limit);
+      const { status, tags, limit, after = 0 } = query as Partial<PetPageQuery> & { limit: number };
+      const { pets: page, more } = await reads.page({ status, tags, limit, after });
       const last = page.at(-1);
-      if (rows.length > limit && last) linkNextPage(ctx, last.id);
-      ctx.body = page.map(toPet);
+      if (more && last) linkNextPage(ctx, last.id);
+      ctx.type = 'application/json';
+      ctx.body = `[${page.map((pet) => pet.json).join(',')}]`;
     },
 
     async createPet(ctx, { body }) {
@@ -71,9 +45,9 @@ export function petHandlers({ dataSource }: AppDeps): Handlers {
 
     async getPet(ctx, { path }) {
       const id = path.petId as number;
-      const [pet] = await read.select('WHERE id = ?', [id]);
+      const pet = await reads.byId(id);
       if (!pet) throw notFound(id);
-      respondWithVersion(ctx, pet.version, toPet(pet));
+      respondWithVersion(ctx, pet.version, pet.json);
     },
 
     async replacePet(ctx, { path, body }) {

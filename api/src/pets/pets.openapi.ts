@@ -62,6 +62,7 @@ export function petPaths(paginationLimit: number): Record<string, PathItem> {
       get: {
         operationId: 'listPets',
         tags: ['pets'],
+        security: [],
         summary: 'List pets, oldest first, optionally filtered by status and tags',
         parameters: [
           arrayQuery('status', { enum: petStatuses }, 'Only pets with one of these statuses (comma-separated).'),
@@ -111,6 +112,7 @@ export function petPaths(paginationLimit: number): Record<string, PathItem> {
       get: {
         operationId: 'getPet',
         tags: ['pets'],
+        security: [],
         summary: 'Find a pet by id',
         parameters: [parameterRef('PetId'), parameterRef('IfNoneMatch')],
         responses: {

@@ -1,7 +1,7 @@
-import type { AppDeps } from '../app.ts';
+import type { DataSource } from 'typeorm';
 import { isForeignKeyViolation } from '../db/errors.ts';
 import type { Handlers } from '../http/openapi-router.ts';
-import { apiBasePath } from '../openapi/document.ts';
+import { apiBasePath } from '../openapi/base-path.ts';
 import { PetEntity, petStatuses } from '../pets/pet.entity.ts';
 import { HttpProblem } from '../problem.ts';
 import { OrderEntity, toOrder, type OrderRecord } from './order.entity.ts';
@@ -9,7 +9,7 @@ import { OrderEntity, toOrder, type OrderRecord } from './order.entity.ts';
 const notFound = (id: number) => new HttpProblem(404, `order ${id} does not exist`);
 
 /** The store: orders for pets, and the inventory of pets by status. */
-export function storeHandlers({ dataSource }: AppDeps): Handlers {
+export function storeHandlers({ dataSource }: { dataSource: DataSource }): Handlers {
   const orders = dataSource.getRepository(OrderEntity);
   const pets = dataSource.getRepository(PetEntity);
 

@@ -35,6 +35,7 @@ export const storePaths: Record<string, PathItem> = {
     get: {
       operationId: 'getInventory',
       tags: ['store'],
+      security: [],
       summary: 'Count pets by status',
       responses: {
         '200': { description: 'The inventory.', content: json(ref('Inventory')) },

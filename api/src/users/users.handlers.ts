@@ -1,11 +1,11 @@
-import type { AppDeps } from '../app.ts';
+import type { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../db/errors.ts';
 import { deleteVersioned, updateVersioned } from '../db/versioned.ts';
 import type { Handlers } from '../http/openapi-router.ts';
 import { checkIfMatch, respondWithVersion } from '../http/preconditions.ts';
-import { apiBasePath } from '../openapi/document.ts';
+import { apiBasePath } from '../openapi/base-path.ts';
 import { HttpProblem } from '../problem.ts';
-import { hashPassword } from './password.ts';
+import type { PasswordHasher } from './password.ts';
 import { toUser, UserEntity, type UserInput, type UserRecord } from './user.entity.ts';
 
 const profile = (user: UserInput): Omit<UserRecord, 'id' | 'username' | 'passwordHash' | 'version'> => ({
@@ -18,8 +18,13 @@ const profile = (user: UserInput): Omit<UserRecord, 'id' | 'username' | 'passwor
 
 const notFound = (username: string) => new HttpProblem(404, `user ${username} does not exist`);
 
+export interface UserDeps {
+  dataSource: DataSource;
+  hashPassword: PasswordHasher;
+}
+
 /** Users: CRUD keyed by username; passwords are hashed on the way in and never leave the database. */
-export function userHandlers({ dataSource }: AppDeps): Handlers {
+export function userHandlers({ dataSource, hashPassword }: UserDeps): Handlers {
   const users = dataSource.getRepository(UserEntity);
 
   return {

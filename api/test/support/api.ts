@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.ts';
+import { createApiKeyStore, type ApiKeyStore } from '../../src/auth/api-key-store.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/data-source.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
@@ -19,7 +20,12 @@ export interface TestResponse {
   body: any; // tests inspect bodies freely
 }
 
+/** The API key every test API accepts (API_KEYS), sent by `request` unless told otherwise. */
+export const testApiKey = 'test-key-0123456789abcdef';
+
 export interface RequestOptions {
+  /** The key for the api_key header; defaults to testApiKey, null sends none. */
+  apiKey?: string | null;
   json?: unknown;
   body?: string;
   headers?: Record<string, string>;
@@ -30,6 +36,7 @@ export interface TestApi {
   dataSource: DataSource;
   server: Server;
   lifecycle: { draining: boolean };
+  apiKeys: ApiKeyStore;
   /** http://127.0.0.1:<port> */
   origin: string;
   /** Every log line written so far, parsed. */
@@ -40,7 +47,7 @@ export interface TestApi {
 }
 
 export interface TestApiOptions {
-  /** Configuration variables (the database comes from the engine). */
+  /** Configuration variables (the database comes from the engine); API_KEYS defaults to testApiKey. */
   env?: Record<string, string>;
   /** A PostgreSQL server other than the shared test server. */
   postgresAdminUrl?: string;
@@ -52,7 +59,7 @@ export async function startTestApi(
   { env = {}, postgresAdminUrl }: TestApiOptions = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase(engine, postgresAdminUrl);
-  const config = { ...loadConfig({ LOG_LEVEL: 'debug', ...env }), database: database.config };
+  const config = { ...loadConfig({ LOG_LEVEL: 'debug', API_KEYS: testApiKey, ...env }), database: database.config };
   const dataSource = await openDatabase(config.database);
   await runMigrations(dataSource);
   const logs: Record<string, unknown>[] = [];
@@ -60,7 +67,8 @@ export async function startTestApi(
     write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>),
   });
   const lifecycle = { draining: false };
-  const server = await listen(createApp({ config, dataSource, logger, lifecycle }).callback(), {
+  const apiKeys = createApiKeyStore(config, logger);
+  const server = await listen(createApp({ config, dataSource, logger, lifecycle, apiKeys }).callback(), {
     host: '127.0.0.1',
     port: 0,
   });
@@ -73,13 +81,18 @@ export async function startTestApi(
     dataSource,
     server,
     lifecycle,
+    apiKeys,
     origin,
     logs,
-    async request(method, path, { json, body, headers = {} } = {}) {
+    async request(method, path, { json, body, headers = {}, apiKey = testApiKey } = {}) {
       const url = /^\/(api|metrics)/.test(path) ? path : `/api/v1${path}`;
       const response = await fetch(origin + url, {
         method,
-        headers: json === undefined ? headers : { 'Content-Type': 'application/json', ...headers },
+        headers: {
+          ...(apiKey !== null && { api_key: apiKey }),
+          ...(json !== undefined && { 'Content-Type': 'application/json' }),
+          ...headers,
+        },
         body: json === undefined ? body : JSON.stringify(json),
       });
       const text = await response.text();
@@ -94,6 +107,7 @@ export async function startTestApi(
     },
     async close() {
       await drain(server, 1000);
+      apiKeys.close();
       if (dataSource.isInitialized) await dataSource.destroy();
       await database.drop();
     },

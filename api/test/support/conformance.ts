@@ -15,7 +15,8 @@ export type ConformanceCheck = (
 export function conformanceChecker(document: OpenApiDocument): ConformanceCheck {
   const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true }); // strict: response schemas must compile cleanly too
   addFormats.default(ajv);
-  for (const keyword of ['openapi', 'info', 'servers', 'tags', 'paths', 'components']) ajv.addKeyword(keyword);
+  for (const keyword of ['openapi', 'info', 'servers', 'security', 'tags', 'paths', 'components'])
+    ajv.addKeyword(keyword);
   ajv.addSchema(document, 'openapi.json');
   const base = document.servers[0].url;
   const routes = Object.keys(document.paths).map((template) => ({

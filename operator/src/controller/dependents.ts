@@ -12,6 +12,7 @@ import { buildPrometheusRule, prometheusRuleName } from '../builders/monitoring/
 import { buildServiceMonitor, serviceMonitorName } from '../builders/monitoring/service-monitor.ts';
 import { wantsMonitoring } from '../builders/monitoring/wants-monitoring.ts';
 import { buildLimitRange, buildResourceQuota, wantsNamespaceQuota } from '../builders/resource-quota.ts';
+import { apiKeysSecretName, buildApiKeysSecret } from '../builders/api-keys.ts';
 import { buildSecret } from '../builders/secret.ts';
 import { buildService } from '../builders/service.ts';
 import { buildServiceAccount } from '../builders/service-account.ts';
@@ -81,6 +82,15 @@ export const dependents: readonly Dependent[] = [
     name: (i) => childNames(i.petStore).secret,
     desired: buildSecret,
   }),
+  // The API keys, generated once and then the user's to add to or rotate (never overwritten, never in status).
+  child({
+    id: 'apiKeys',
+    policy: 'create-only',
+    dependsOn: ['database'],
+    kind: kinds.Secret,
+    name: (i) => apiKeysSecretName(i.petStore),
+    desired: buildApiKeysSecret,
+  }),
   child({
     id: 'networkPolicy',
     policy: 'apply',
@@ -113,7 +123,7 @@ export const dependents: readonly Dependent[] = [
   child<V1Deployment>({
     id: 'deployment',
     policy: 'apply',
-    dependsOn: ['serviceAccount', 'configMap', 'secret', 'networkPolicy', 'migration'],
+    dependsOn: ['serviceAccount', 'configMap', 'secret', 'apiKeys', 'networkPolicy', 'migration'],
     kind: kinds.Deployment,
     name: (i) => childNames(i.petStore).deployment,
     // The image the migration released; until then the pods keep the image they run (or none are created yet).

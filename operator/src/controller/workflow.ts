@@ -20,6 +20,7 @@ import {
 } from './dependent.ts';
 import { dependents } from './dependents.ts';
 import { isUpToDate, withDesiredHash } from './up-to-date.ts';
+import { newApiKey } from './api-key.ts';
 
 /** What one pass of the workflow saw and did. */
 export interface WorkflowResult {
@@ -59,7 +60,9 @@ export async function runWorkflow(
       case 'external': {
         const database = await resolveExternal(dependent, petStore, spec, engines, ctx);
         result.database = database;
-        if (database.connection) inputs = { petStore, spec, connection: database.connection };
+        if (database.connection) {
+          inputs = { petStore, spec, connection: database.connection, generatedApiKey: newApiKey() };
+        }
         observations.set(dependent.id, {
           phase: !database.connection ? 'Waiting' : database.state.ready ? 'Ready' : 'Pending',
           message: database.state.message,

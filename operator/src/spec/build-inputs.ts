@@ -7,6 +7,11 @@ export interface BuildInputs {
   petStore: PetStore;
   spec: ResolvedSpec;
   connection: DatabaseConnection;
+  /**
+   * A fresh random API key, drawn by the reconcile for this pass (randomness is an input, never a builder's own):
+   * used only when the PetStore's create-only API keys Secret does not exist yet.
+   */
+  generatedApiKey: string;
 }
 
 /** One PetStore of a namespace with its resolved spec. */

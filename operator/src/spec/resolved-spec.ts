@@ -34,6 +34,8 @@ export interface ResolvedSpec {
   };
   ingress?: { host: string; className: string; scheme: string; path: string; certificateArn?: string };
   networkPolicy: { enabled: boolean; allowedCIDRs: string[]; databaseCIDRs: string[]; metricsNamespaces: string[] };
+  /** The API's per-client rate limit, and the proxies whose X-Forwarded-For it believes. */
+  rateLimit: { requests: number; windowSeconds: number; trustedProxyCIDRs: string[] };
   quotaEnabled: boolean;
   serviceAccountAnnotations: Record<string, string>;
   tags: { owner: string; costCenter: string };
@@ -104,6 +106,15 @@ export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): Res
       allowedCIDRs: nonEmpty(spec.networkPolicy?.allowedCIDRs) ?? defaults.allowedCIDRs,
       databaseCIDRs: nonEmpty(spec.networkPolicy?.databaseCIDRs) ?? defaults.databaseCIDRs,
       metricsNamespaces: defaults.metricsNamespaces,
+    },
+    rateLimit: {
+      requests: spec.rateLimit?.requests ?? 600,
+      windowSeconds: spec.rateLimit?.windowSeconds ?? 60,
+      // Behind an Ingress the pods see the load balancer's address: believe its X-Forwarded-For, from the networks
+      // allowed to reach the pods (its subnets); without one, nobody's.
+      trustedProxyCIDRs:
+        spec.rateLimit?.trustedProxyCIDRs ??
+        (ingress ? (nonEmpty(spec.networkPolicy?.allowedCIDRs) ?? defaults.allowedCIDRs) : []),
     },
     quotaEnabled: spec.quota?.enabled ?? true,
     serviceAccountAnnotations: stringsOnly(spec.serviceAccount?.annotations),

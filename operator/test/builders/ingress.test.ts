@@ -16,7 +16,7 @@ const petStore = (ingress: PetStoreSpec['ingress']): PetStore => ({
 const render = (ingress: PetStoreSpec['ingress']) => {
   const store = petStore(ingress);
   const spec = resolveSpec(store, builtinDefaults);
-  const built = buildIngress({ petStore: store, spec, connection: sqliteConnection });
+  const built = buildIngress({ petStore: store, spec, connection: sqliteConnection, generatedApiKey: 'test-key' });
   const annotations = built.metadata?.annotations ?? {};
   return {
     listenPorts: annotations['alb.ingress.kubernetes.io/listen-ports'],

@@ -14,6 +14,9 @@ export function petStore(spec: PetStoreSpec, name = 'shop'): PetStore {
   };
 }
 
+/** The key the tests' inputs carry as freshly generated (a real one is 43 random base64url characters). */
+export const exampleApiKey = 'example-api-key-0123456789abcdef0123456789a';
+
 export const postgres = postgresConnection('postgres://app:pw-123@db.internal:5432/pets');
 
 /** Inputs for a PetStore with `spec`; PostgreSQL unless the spec leaves the engine at SQLite. */
@@ -24,6 +27,7 @@ export function inputs(spec: PetStoreSpec, name = 'shop'): BuildInputs {
     petStore: store,
     spec: resolved,
     connection: resolved.database.engine === 'sqlite' ? sqliteConnection : postgres,
+    generatedApiKey: exampleApiKey,
   };
 }
 

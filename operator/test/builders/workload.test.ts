@@ -14,10 +14,16 @@ const restricted = {
 
 describe('buildDeployment', () => {
   it.each([
-    ['SQLite: one pod, replaced (never two databases), a data volume', {}, 1, 'Recreate', ['tmp', 'data']],
-    ['PostgreSQL: two pods by default, rolling', { ...external }, 2, 'RollingUpdate', ['tmp']],
-    ['one replica asked for', { ...external, replicas: 1 }, 1, 'RollingUpdate', ['tmp']],
-    ['under an autoscaler: no replicas field', { ...external, autoscaling: {} }, undefined, 'RollingUpdate', ['tmp']],
+    ['SQLite: one pod, replaced (never two databases), a data volume', {}, 1, 'Recreate', ['tmp', 'data', 'api-keys']],
+    ['PostgreSQL: two pods by default, rolling', { ...external }, 2, 'RollingUpdate', ['tmp', 'api-keys']],
+    ['one replica asked for', { ...external, replicas: 1 }, 1, 'RollingUpdate', ['tmp', 'api-keys']],
+    [
+      'under an autoscaler: no replicas field',
+      { ...external, autoscaling: {} },
+      undefined,
+      'RollingUpdate',
+      ['tmp', 'api-keys'],
+    ],
   ] as const)('%s', (_case, spec, replicas, strategy, volumes) => {
     const deployment = buildDeployment(inputs(spec));
     expect(deployment.spec?.replicas).toBe(replicas);

@@ -16,7 +16,12 @@ const petStore: PetStore = {
   spec: { database: { engine: 'external', external: { secretName: 'db' } } },
 };
 const spec = resolveSpec(petStore, builtinDefaults);
-const dashboard = buildDashboard({ petStore: petStore, spec: spec, connection: sqliteConnection });
+const dashboard = buildDashboard({
+  petStore: petStore,
+  spec: spec,
+  connection: sqliteConnection,
+  generatedApiKey: 'test-key',
+});
 const queries = dashboard.panels.flatMap((panel) =>
   panel.targets.map((target) => ({ panel: panel.title, refId: target.refId, expr: target.expr })),
 );
@@ -54,7 +59,12 @@ describe('the PetStore dashboard', () => {
         values: '1x20',
       },
     ];
-    const rules = buildPrometheusRule({ petStore: petStore, spec: spec, connection: sqliteConnection }).spec.groups;
+    const rules = buildPrometheusRule({
+      petStore: petStore,
+      spec: spec,
+      connection: sqliteConnection,
+      generatedApiKey: 'test-key',
+    }).spec.groups;
     const result = testRules(
       [...rules, { name: 'dashboard', rules: asRecords }],
       [

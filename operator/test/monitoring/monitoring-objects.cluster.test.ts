@@ -55,7 +55,12 @@ describe('the monitoring objects against the real monitoring.coreos.com schemas'
     ['PrometheusRule', buildPrometheusRule],
   ] as const)('the %s is accepted with every field kept', async (_, build) => {
     const store = petStore();
-    const object = build({ petStore: store, spec: resolveSpec(store, builtinDefaults), connection: sqliteConnection });
+    const object = build({
+      petStore: store,
+      spec: resolveSpec(store, builtinDefaults),
+      connection: sqliteConnection,
+      generatedApiKey: 'test-key',
+    });
     expect((await dryRun(object)).spec).toEqual(JSON.parse(JSON.stringify(object.spec)));
   });
 });

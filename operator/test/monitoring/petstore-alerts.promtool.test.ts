@@ -25,6 +25,7 @@ function rule(spec: PetStoreSpec = {}, name = 'shop'): PrometheusRule {
     petStore: store,
     spec: resolveSpec(store, builtinDefaults),
     connection: sqliteConnection,
+    generatedApiKey: 'test-key',
   });
 }
 

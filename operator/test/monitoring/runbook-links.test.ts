@@ -24,6 +24,7 @@ describe('runbook links', () => {
       petStore: petStore,
       spec: resolveSpec(petStore, builtinDefaults),
       connection: sqliteConnection,
+      generatedApiKey: 'test-key',
     });
     const anchors = rule.spec.groups
       .flatMap((g) => g.rules)

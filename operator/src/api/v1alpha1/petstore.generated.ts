@@ -198,6 +198,25 @@ export interface PetStoreSpec {
     databaseCIDRs?: string[];
   };
   /**
+   * The API's per-client rate limit (RATE_LIMIT_REQUESTS per RATE_LIMIT_WINDOW_SECONDS). A client is its API key, else its address; beyond the limit the API answers 429 with Retry-After. Each replica counts on its own, so a client may get up to this many requests times the number of pods.
+   */
+  rateLimit?: {
+    /**
+     * Requests one client may send per window; 0 turns the limit off.
+     */
+    requests?: number;
+    /**
+     * The length of the window, in seconds.
+     */
+    windowSeconds?: number;
+    /**
+     * Networks whose X-Forwarded-For the API believes when it names the client's address (the load balancer's subnets). Defaults to networkPolicy.allowedCIDRs (or the operator's list) when spec.ingress is set, and to none without an Ingress. A network listed here can make its clients appear as any address, so list only the load balancer's.
+     *
+     * @maxItems 32
+     */
+    trustedProxyCIDRs?: string[];
+  };
+  /**
    * Namespace ResourceQuota and LimitRange. Quotas are namespace-wide: the operator keeps one of each per namespace, sized for the sum of the PetStores in it.
    */
   quota?: {

@@ -26,6 +26,7 @@ const inputsOf = (store: PetStore, served = true): BuildInputs => ({
   petStore: store,
   spec: resolveSpec(store, { ...builtinDefaults, monitoringServed: served }),
   connection: sqliteConnection,
+  generatedApiKey: 'test-key',
 });
 const build = <T>(builder: (inputs: BuildInputs) => T, store: PetStore): T => builder(inputsOf(store));
 
