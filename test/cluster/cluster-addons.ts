@@ -142,7 +142,11 @@ export function metricsServerManifests(image: string): object[] {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: { name: 'metrics-server-auth-reader', namespace: ns },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: 'extension-apiserver-authentication-reader',
+      },
       subjects: [{ kind: 'ServiceAccount', name: 'metrics-server', namespace: ns }],
     },
     ...(['system:auth-delegator', 'system:metrics-server'] as const).map((role) => ({

@@ -128,10 +128,7 @@ export async function startRealNode(state: ClusterState, log: (message: string) 
   const apiserverPort = new URL(controlPlane.server).port;
   realNode.pids['apiserver-forwarder'] = await spawnDetached(
     'socat',
-    [
-      `TCP-LISTEN:${apiserverPort},bind=${realNodeNetwork.nodeIP},reuseaddr,fork`,
-      `TCP:127.0.0.1:${apiserverPort}`,
-    ],
+    [`TCP-LISTEN:${apiserverPort},bind=${realNodeNetwork.nodeIP},reuseaddr,fork`, `TCP:127.0.0.1:${apiserverPort}`],
     logs['apiserver-forwarder'],
   );
   save();

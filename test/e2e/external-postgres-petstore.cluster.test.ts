@@ -71,7 +71,15 @@ describe('an external-PostgreSQL PetStore on the real node', () => {
     const [local] = await freePorts(1);
     const forward = spawn(
       cluster().binaries?.kubectl ?? 'kubectl',
-      ['--kubeconfig', cluster().kubeconfig, '-n', namespace.name, 'port-forward', 'service/shop', `${String(local)}:80`],
+      [
+        '--kubeconfig',
+        cluster().kubeconfig,
+        '-n',
+        namespace.name,
+        'port-forward',
+        'service/shop',
+        `${String(local)}:80`,
+      ],
       { stdio: 'ignore' },
     );
     stopForward = () => forward.kill('SIGTERM');
@@ -136,9 +144,6 @@ describe('an external-PostgreSQL PetStore on the real node', () => {
       '-o',
       'jsonpath={range .items[*]}{.spec.nodeName} {.status.containerStatuses[0].ready}{"\\n"}{end}',
     ]);
-    expect(ready.trim().split('\n')).toEqual([
-      `${realNodeNetwork.nodeName} true`,
-      `${realNodeNetwork.nodeName} true`,
-    ]);
+    expect(ready.trim().split('\n')).toEqual([`${realNodeNetwork.nodeName} true`, `${realNodeNetwork.nodeName} true`]);
   });
 });

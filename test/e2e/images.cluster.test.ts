@@ -1,6 +1,6 @@
 // The images built from Dockerfile.api and Dockerfile.operator, run as pods on the real node under the restricted Pod
 // Security Standard with a read-only root filesystem: they start as their non-root USER (no runAsUser in the pod),
-// their entry commands run, and the files users rely on are there (RDS CA bundle, SBOM), while npm and shells are not.
+// their entry commands run, and the files users rely on are there (RDS CA bundle, package list), while npm and shells are not.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { kubectl, podSecurity, realNode, useNamespace, waitFor } from '../cluster/fixtures.ts';
 
@@ -57,24 +57,24 @@ describe('the API image', () => {
       "fetch('http://127.0.0.1:8080/api/v1/health').then(async (r) => console.log(r.status))",
     );
     expect(health.trim()).toBe('200');
-    expect(await exec('api', "require('fs').writeFileSync('/app/x', '')").catch((e: Error) => e.message)).toMatch(
+    expect(await exec('api', "require('fs').writeFileSync('/app/x', '')").catch((e: unknown) => String(e))).toMatch(
       /EROFS|read-only/,
     );
   });
 
-  it('holds the RDS CA bundle it trusts and its SBOM, and no npm', async () => {
+  it('holds the RDS CA bundle it trusts and its npm package list, and no npm', async () => {
     const facts = JSON.parse(
       await exec(
         'api',
         "const fs = require('fs'); console.log(JSON.stringify({ ca: process.env.NODE_EXTRA_CA_CERTS, " +
           "certs: fs.readFileSync(process.env.NODE_EXTRA_CA_CERTS, 'utf8').split('BEGIN CERTIFICATE').length - 1, " +
-          "sbom: JSON.parse(fs.readFileSync('/app/sbom.cdx.json', 'utf8')).components.map((c) => c.name), " +
+          "packages: JSON.parse(fs.readFileSync('/app/npm-packages.json', 'utf8')).map((p) => p.name), " +
           "npm: fs.existsSync('/usr/local/bin/npm') }))",
       ),
-    ) as { ca: string; certs: number; sbom: string[]; npm: boolean };
+    ) as { ca: string; certs: number; packages: string[]; npm: boolean };
     expect(facts.ca).toBe('/etc/ssl/certs/rds-ca.pem');
     expect(facts.certs).toBeGreaterThan(100);
-    expect(facts.sbom).toEqual(expect.arrayContaining(['koa', 'pg', 'typeorm']));
+    expect(facts.packages).toEqual(expect.arrayContaining(['koa', 'pg', 'typeorm']));
     expect(facts.npm).toBe(false);
   });
 });

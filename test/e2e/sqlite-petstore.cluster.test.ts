@@ -40,16 +40,7 @@ describe('a SQLite PetStore on the real node', () => {
 
   it('runs its pod on the real node from the locally built API image, Ready by its real probe', async () => {
     const pods = JSON.parse(
-      await kubectl([
-        '-n',
-        namespace.name,
-        'get',
-        'pods',
-        '-l',
-        'app.kubernetes.io/instance=quickstart',
-        '-o',
-        'json',
-      ]),
+      await kubectl(['-n', namespace.name, 'get', 'pods', '-l', 'app.kubernetes.io/instance=quickstart', '-o', 'json']),
     ) as {
       items: {
         spec: { nodeName: string; containers: { image: string }[] };
