@@ -100,7 +100,7 @@ build_distroless_base() {
   # extract: the packages' files only, no maintainer scripts, no dpkg, no shell (as distroless).
   mmdebstrap --quiet --variant=extract --mode=root --format=directory --skip=download/empty \
     --include=base-files,netbase,tzdata,ca-certificates,libc6,libgcc-s1,libstdc++6,libssl3 \
-    --customize-hook='for f in "$1"/var/cache/apt/archives/*.deb; do dpkg-deb -f "$f" Package Version Architecture | paste -sd" " | sed "s/^/deb /"; done > '"'$stamp.tmp'" \
+    --extract-hook='for f in "$1"/var/cache/apt/archives/*.deb; do dpkg-deb -f "$f" Package Version Architecture | paste -sd" " | sed "s/^/deb /"; done > '"'$stamp.tmp'" \
     "$DEBIAN_SUITE" "$tmp/rootfs" "$DEBIAN_MIRROR" >&2
   local nodedir; nodedir=$(node_tarball)
   local r="$tmp/rootfs"
@@ -138,8 +138,8 @@ fi
 build_app() { # role name dockerfile base-args... -- inputs...
   local role=$1 name=$2 dockerfile=$3; shift 3
   local args=(); while [ "$1" != -- ]; do args+=("$1"); shift; done; shift
-  local k; k=$(cd "$root" && key <(declare -f build_app) "$dockerfile" <(printf '%s\n' "${args[@]}") <(for base in "$node_base" "$distroless_base"; do b inspect --type image --format '{{.FromImageID}}' "$base"; done) \
-    <(git ls-files -s -- "$@" 2>/dev/null; git diff HEAD -- "$@" 2>/dev/null; git ls-files --others --exclude-standard -- "$@" | xargs -r cat))
+  local k; k=$(cd "$root" && key <(declare -f build_app) "$dockerfile" <(printf '%s\n' "${args[@]}") <(for arg in "${args[@]}"; do case "$arg" in *=*) b inspect --type image --format '{{.FromImageID}}' "${arg#*=}" ;; esac; done) \
+    <(find "$@" -type f ! -path '*/node_modules/*' -print0 | sort -z | xargs -0 sha256sum))
   local ref="localhost/$name:local-$k" archive="$images/$name-$k.tar"
   if [ ! -s "$archive" ]; then
     log "building $ref from $dockerfile"

@@ -100,6 +100,8 @@ export async function planControlPlane(runDir: string, binaries: Binaries): Prom
             // The aggregation layer (metrics-server): reach APIServices by endpoint IP, and tell them who the user is.
             { key: 'enable-aggregator-routing', value: 'true' },
             { key: 'requestheader-client-ca-file', value: join(pki, 'ca.crt') },
+            // The one CA signs every client certificate: only the proxy's (kwokctl's admin) may claim a user in headers.
+            { key: 'requestheader-allowed-names', value: 'kwok-admin' },
             { key: 'requestheader-username-headers', value: 'X-Remote-User' },
             { key: 'requestheader-group-headers', value: 'X-Remote-Group' },
             { key: 'requestheader-extra-headers-prefix', value: 'X-Remote-Extra-' },

@@ -48,6 +48,18 @@ const cniBinDir = '/usr/lib/cni';
 const hostCommands = ['containerd', 'containerd-shim-runc-v2', 'runc', 'ctr', 'iptables', 'socat', 'openssl', 'ip'];
 
 export async function startRealNode(state: ClusterState, log: (message: string) => void): Promise<RealNode> {
+  try {
+    return await bringUpRealNode(state, log);
+  } catch (error) {
+    // Leave nothing half-started on the machine (bridge, processes, lock).
+    await stopRealNode(state).catch(() => undefined);
+    delete state.realNode;
+    writeState(state);
+    throw error;
+  }
+}
+
+async function bringUpRealNode(state: ClusterState, log: (message: string) => void): Promise<RealNode> {
   const { controlPlane, binaries } = state;
   if (!controlPlane || !binaries) throw new ClusterError('a real node needs the local control plane');
   checkPrerequisites();
@@ -174,12 +186,12 @@ export async function stopRealNode(state: ClusterState): Promise<void> {
   const realNode = state.realNode;
   if (!realNode) return;
   const kubectl = state.binaries?.kubectl;
-  const kubeletUp = isAlive(realNode.pids.kubelet ?? 0);
+  const kubeletUp = running(realNode.pids.kubelet);
   if (kubectl && kubeletUp) await drain(kubectl, state.kubeconfig, realNode).catch(() => undefined);
   await stopPids(realNode, ['kubelet', 'kube-proxy', 'apiserver-forwarder']);
   const node = await provisionNodeBinaries().catch(() => undefined);
   if (node) await run(node['kube-proxy'], ['--cleanup']).catch(() => undefined);
-  if (isAlive(realNode.pids.containerd ?? 0)) await removeContainers(realNode).catch(() => undefined);
+  if (running(realNode.pids.containerd)) await removeContainers(realNode).catch(() => undefined);
   await stopPids(realNode, ['containerd']);
   await killShims(realNode.containerdSocket);
   await unmountUnder(realNode.dir);
@@ -191,7 +203,7 @@ export function realNodeHealthy(realNode: RealNode): boolean {
   return (
     realNode.ready &&
     (['containerd', 'kubelet', 'kube-proxy', 'apiserver-forwarder'] as const).every((name) =>
-      isAlive(realNode.pids[name] ?? 0),
+      running(realNode.pids[name]),
     )
   );
 }
@@ -227,7 +239,14 @@ async function removeContainers(realNode: RealNode): Promise<void> {
 }
 
 async function stopPids(realNode: RealNode, names: readonly NodeProcess[]): Promise<void> {
-  await Promise.all(names.map((name) => stopProcess(realNode.pids[name] ?? 0, 10_000)));
+  await Promise.all(
+    names.map((name) => realNode.pids[name]).map((pid) => (running(pid) ? stopProcess(pid, 10_000) : undefined)),
+  );
+}
+
+/** A recorded pid that is alive; never 0 or absent (signal 0 to pid 0 would mean our own process group). */
+function running(pid: number | undefined): pid is number {
+  return pid !== undefined && pid > 0 && isAlive(pid);
 }
 
 /** containerd's shims outlive it by design; ours are the ones started with our socket address. */
@@ -235,7 +254,8 @@ async function killShims(socket: string): Promise<void> {
   const pids = (await run('pgrep', ['-f', `containerd-shim-runc-v2 .*-address ${socket}`]).catch(() => ''))
     .split('\n')
     .filter(Boolean)
-    .map(Number);
+    .map(Number)
+    .filter((pid) => pid > 0);
   await Promise.all(pids.map((pid) => stopProcess(pid, 5_000)));
 }
 
