@@ -5,7 +5,8 @@
 #       gcr.io/distroless/nodejs24-debian12:nonroot   a few unpacked Debian libraries + Node.js at /nodejs/bin/node, uid 65532
 #   - petstore-api and petstore-operator from Dockerfile.api and Dockerfile.operator, their instructions unchanged
 #     (only the base is passed as a build argument, replacing the digest-pinned upstream reference);
-#   - coredns, metrics-server and the sandbox (pause) image: one static binary each on an empty base.
+#   - coredns and metrics-server (on the distroless stand-in: go install links them against glibc) and the sandbox
+#     (pause) image (static, on an empty base).
 # Also writes each image's package list (Debian packages, npm packages) next to its archive: <archive>.packages.txt.
 # Usage: build-images.sh <coredns binary> <metrics-server binary> <pause binary>
 # Prints one `<role>=<image reference> <archive>` line per image on stdout; progress goes to stderr.
@@ -151,15 +152,16 @@ build_app() { # role name dockerfile base-args... -- inputs...
   emit "$role" "$ref" "$archive"
 }
 
-# One static binary on an empty base, running as `user`.
-build_binary_image() { # role reference binary user
-  local role=$1 ref=$2 bin=$3 user=$4
-  local k; k=$(key <(declare -f build_binary_image) "$bin" <(echo "$ref $user"))
+# One binary on a base (scratch for static ones; the distroless stand-in, which has glibc, for Go builds with cgo),
+# running as `user`.
+build_binary_image() { # role reference binary user base
+  local role=$1 ref=$2 bin=$3 user=$4 base=$5
+  local k; k=$(key <(declare -f build_binary_image) "$bin" <(echo "$ref $user $base"; [ "$base" = scratch ] || b inspect --type image --format '{{.FromImageID}}' "$base"))
   local archive; archive="$images/$(basename "$bin")-$k.tar"
   if [ ! -s "$archive" ]; then
-    local c; c=$(b from --quiet scratch)
+    local c; c=$(b from --quiet "$base")
     b copy --quiet "$c" "$bin" "/$(basename "$bin")" >/dev/null
-    b config --user "$user" --entrypoint "[\"/$(basename "$bin")\"]" "$c"
+    b config --user "$user" --entrypoint "[\"/$(basename "$bin")\"]" --cmd '[]' "$c"
     b commit --quiet --rm "$c" "$ref" >/dev/null
   fi
   emit "$role" "$ref" "$archive"
@@ -171,6 +173,6 @@ build_app api petstore-api Dockerfile.api --build-arg "NODE_IMAGE=$node_base" --
   Dockerfile.api package.json package-lock.json tsconfig.base.json api/package.json api/tsconfig.json api/src
 build_app operator petstore-operator Dockerfile.operator --build-arg "NODE_IMAGE=$node_base" --build-arg "RUNTIME_IMAGE=$distroless_base" -- \
   Dockerfile.operator package.json package-lock.json tsconfig.base.json operator/package.json operator/tsconfig.json operator/src
-build_binary_image coredns "localhost/coredns:$COREDNS_VERSION" "$coredns_bin" 65532:65532
-build_binary_image metrics-server "localhost/metrics-server:$METRICS_SERVER_VERSION" "$metrics_bin" 65532:65532
-build_binary_image pause registry.k8s.io/pause:3.10 "$pause_bin" 65535:65535
+build_binary_image coredns "localhost/coredns:$COREDNS_VERSION" "$coredns_bin" 65532:65532 "$distroless_base"
+build_binary_image metrics-server "localhost/metrics-server:$METRICS_SERVER_VERSION" "$metrics_bin" 65532:65532 "$distroless_base"
+build_binary_image pause registry.k8s.io/pause:3.10 "$pause_bin" 65535:65535 scratch

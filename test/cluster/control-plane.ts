@@ -97,6 +97,8 @@ export async function planControlPlane(runDir: string, binaries: Binaries): Prom
             // kubectl logs/exec/port-forward: the API server authenticates to the kubelet with the admin certificate.
             { key: 'kubelet-client-certificate', value: join(pki, 'admin.crt') },
             { key: 'kubelet-client-key', value: join(pki, 'admin.key') },
+            // The node's name does not resolve on this machine; its InternalIP (the bridge address) does not need to.
+            { key: 'kubelet-preferred-address-types', value: 'InternalIP' },
             // The aggregation layer (metrics-server): reach APIServices by endpoint IP, and tell them who the user is.
             { key: 'enable-aggregator-routing', value: 'true' },
             { key: 'requestheader-client-ca-file', value: join(pki, 'ca.crt') },

@@ -162,6 +162,8 @@ export function kubeletConfig(paths: NodePaths, ports: KubeletPorts): string {
     imageServiceEndpoint: `unix://${paths.containerdSocket}`,
     // Pods with dnsPolicy Default (CoreDNS itself) get no upstream resolver: the pod network stays on this machine.
     resolvConf: join(paths.dir, 'resolv.conf'),
+    // Container logs in the run directory, not the machine-wide /var/log/pods.
+    podLogsDir: join(paths.dir, 'pod-logs'),
     failSwapOn: false,
     // Our images cannot be pulled again once removed: never garbage-collect them, and evict only when really full.
     imageGCHighThresholdPercent: 100,

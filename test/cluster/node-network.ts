@@ -30,8 +30,32 @@ export async function setUpNodeNetwork(): Promise<HostSettings> {
   return settings;
 }
 
+/**
+ * The kubelet's own iptables objects (kube-proxy --cleanup removes only kube-proxy's): a canary chain per table that it
+ * watches for flushes, a hint chain, and a filter chain that drops non-local traffic to 127.0.0.0/8, jumped to from
+ * INPUT and OUTPUT. Removed for IPv4 and IPv6; a missing one is fine.
+ */
+async function removeKubeletRules(): Promise<void> {
+  for (const command of ['iptables', 'ip6tables']) {
+    const table = (name: string, args: string[]) => run(command, ['-w', '-t', name, ...args]).catch(() => '');
+    await table('filter', ['-D', 'INPUT', '-j', 'KUBE-FIREWALL']);
+    await table('filter', ['-D', 'OUTPUT', '-j', 'KUBE-FIREWALL']);
+    for (const [name, chain] of [
+      ['filter', 'KUBE-FIREWALL'],
+      ['filter', 'KUBE-KUBELET-CANARY'],
+      ['nat', 'KUBE-KUBELET-CANARY'],
+      ['mangle', 'KUBE-KUBELET-CANARY'],
+      ['mangle', 'KUBE-IPTABLES-HINT'],
+    ] as const) {
+      await table(name, ['-F', chain]);
+      await table(name, ['-X', chain]);
+    }
+  }
+}
+
 /** Removes the bridge (the pods' veths went with their network namespaces) and restores the sysctls. */
 export async function tearDownNodeNetwork(settings: HostSettings | undefined): Promise<void> {
+  await removeKubeletRules();
   if (await linkExists(realNodeNetwork.bridge)) await ip(['link', 'del', realNodeNetwork.bridge]);
   if (settings?.ipForward !== undefined) setSysctl(ipForward, settings.ipForward);
   if (settings?.bridgeNetfilter !== undefined && existsSync(bridgeNetfilter))
