@@ -18,8 +18,11 @@ let operator: OperatorProcess;
 let api: string;
 let stopForward: () => void = () => undefined;
 
-async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: postgres.url });
+/** Runs a query as the server's superuser, in the `petstore` database unless told otherwise. */
+async function sql<T extends pg.QueryResultRow>(text: string, database = 'petstore'): Promise<T[]> {
+  const url = new URL(postgres.url);
+  url.pathname = `/${database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {
     return (await client.query<T>(text)).rows;
@@ -33,8 +36,8 @@ describe('an external-PostgreSQL PetStore on the real node', () => {
     postgres = await startLocalPostgres({
       extraListen: [{ address: realNodeNetwork.nodeIP, clients: realNodeNetwork.podCIDR }],
     });
-    await sql(`CREATE ROLE petstore LOGIN PASSWORD '${password}'`);
-    await sql('CREATE DATABASE petstore OWNER petstore');
+    await sql(`CREATE ROLE petstore LOGIN PASSWORD '${password}'`, 'postgres');
+    await sql('CREATE DATABASE petstore OWNER petstore', 'postgres');
     const port = new URL(postgres.url).port;
     await installCrd();
     operator = await startOperator({
@@ -140,7 +143,8 @@ describe('an external-PostgreSQL PetStore on the real node', () => {
       'get',
       'pods',
       '-l',
-      'app.kubernetes.io/instance=shop',
+      // The API pods, not the migration Job's (which carry the same instance label).
+      'app.kubernetes.io/instance=shop,!batch.kubernetes.io/job-name',
       '-o',
       'jsonpath={range .items[*]}{.spec.nodeName} {.status.containerStatuses[0].ready}{"\\n"}{end}',
     ]);

@@ -52,9 +52,11 @@ describe('the API image', () => {
 
   it('starts its entry command as uid 1000 on a read-only root filesystem and serves the health endpoint', async () => {
     expect((await exec('api', 'console.log(process.getuid(), process.getgid())')).trim()).toBe('1000 1000');
-    const health = await exec(
-      'api',
-      "fetch('http://127.0.0.1:8080/api/v1/health').then(async (r) => console.log(r.status))",
+    // The pod has no readiness probe here: Ready means started, so give the server a moment to listen.
+    const health = await waitFor(
+      () => exec('api', "fetch('http://127.0.0.1:8080/api/v1/health').then(async (r) => console.log(r.status))"),
+      30_000,
+      'the API to listen on 8080',
     );
     expect(health.trim()).toBe('200');
     expect(await exec('api', "require('fs').writeFileSync('/app/x', '')").catch((e: unknown) => String(e))).toMatch(
@@ -108,8 +110,8 @@ describe('the operator image', () => {
       ),
     });
     const reason = await waitFor(
-      async () =>
-        (
+      async () => {
+        const value = (
           await kubectl([
             '-n',
             namespace.name,
@@ -119,7 +121,9 @@ describe('the operator image', () => {
             '-o',
             'jsonpath={.status.containerStatuses[0].state.*.reason}',
           ])
-        ).trim() || undefined,
+        ).trim();
+        return value === '' || value === 'ContainerCreating' ? undefined : value;
+      },
       120_000,
       'the /bin/sh pod to fail',
     );
