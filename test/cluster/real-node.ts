@@ -239,9 +239,8 @@ async function removeContainers(realNode: RealNode): Promise<void> {
 }
 
 async function stopPids(realNode: RealNode, names: readonly NodeProcess[]): Promise<void> {
-  await Promise.all(
-    names.map((name) => realNode.pids[name]).map((pid) => (running(pid) ? stopProcess(pid, 10_000) : undefined)),
-  );
+  const pids = names.map((name) => realNode.pids[name]).filter(running);
+  await Promise.all(pids.map((pid) => stopProcess(pid, 10_000)));
 }
 
 /** A recorded pid that is alive; never 0 or absent (signal 0 to pid 0 would mean our own process group). */
