@@ -9,7 +9,8 @@
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { up } from '../test/cluster/cluster.ts';
+import { operatorRdsEnvironment, up } from '../test/cluster/cluster.ts';
+import { awsEnvironment } from '../test/cluster/moto.ts';
 import { realNodeNamespaceAnnotations } from '../test/cluster/node-config.ts';
 import { checkoutRunDir } from '../test/cluster/state.ts';
 import { spawnOperator } from '../test/e2e/operator-process.ts';
@@ -36,10 +37,14 @@ await kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/petst
 const apiImage = cluster.realNode?.images.api.ref;
 const logPath = path.join(cluster.runDir, 'quickstart-operator.log');
 say(`starting the operator (log: ${logPath})${apiImage ? `; its default API image is ${apiImage}` : ''}`);
+// rds PetStores work too: the operator's RDS settings point at moto's network (examples/rds-production.yaml).
 const operator = await spawnOperator({
   kubeconfig: cluster.kubeconfig,
   logPath,
-  ...(apiImage ? { env: { PETSTORE_API_IMAGE: apiImage } } : {}),
+  env: {
+    ...(cluster.moto ? { ...awsEnvironment(cluster.moto), ...operatorRdsEnvironment(cluster.moto) } : {}),
+    ...(apiImage ? { PETSTORE_API_IMAGE: apiImage } : {}),
+  },
 });
 process.once('exit', () => operator.child.kill('SIGTERM'));
 
