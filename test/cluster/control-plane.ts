@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { Binaries } from './binaries.ts';
 import { ClusterError } from './errors.ts';
+import { realNodeNetwork } from './node-config.ts';
 import { freePorts } from './ports.ts';
 import { CommandError, isAlive, run, stopProcess } from './processes.ts';
 import { waitFor } from './wait.ts';
@@ -29,8 +30,20 @@ export interface ControlPlane {
 const clusterName = 'petstore';
 const auditPolicy = fileURLToPath(new URL('audit-policy.yaml', import.meta.url));
 const components = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-controller'];
-/** Admission plugins the later tests rely on; the API server enables them by default, listed so a reader sees them. */
-const admissionPlugins = ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount', 'PodSecurity', 'ResourceQuota'];
+/**
+ * Admission plugins the later tests rely on; the API server enables the first five by default, listed so a reader sees
+ * them. PodNodeSelector and PodTolerationRestriction place the pods of annotated namespaces on the real node
+ * (node-config.ts, realNodeNamespaceAnnotations); namespaces without the annotations are unaffected.
+ */
+const admissionPlugins = [
+  'NamespaceLifecycle',
+  'LimitRanger',
+  'ServiceAccount',
+  'PodSecurity',
+  'ResourceQuota',
+  'PodNodeSelector',
+  'PodTolerationRestriction',
+];
 
 /**
  * Chooses free loopback ports and writes kwokctl's configuration for a new control plane in `runDir`; nothing runs
@@ -39,6 +52,7 @@ const admissionPlugins = ['NamespaceLifecycle', 'LimitRanger', 'ServiceAccount',
 export async function planControlPlane(runDir: string, binaries: Binaries): Promise<ControlPlane> {
   const [apiserver, etcd, etcdPeer, controllerManager, scheduler, kwok] = await freePorts(6);
   const clusterDir = join(runDir, 'clusters', clusterName);
+  const pki = join(clusterDir, 'pki');
   writeFileSync(
     join(runDir, 'kwokctl.yaml'),
     stringify({
@@ -56,6 +70,9 @@ export async function planControlPlane(runDir: string, binaries: Binaries): Prom
         kubeAuthorization: true, // --authorization-mode=Node,RBAC
         kubeAdmission: true,
         kubeAuditPolicy: auditPolicy,
+        // Pods on the real node verify the API server as https://kubernetes.default.svc (10.0.0.1), which the
+        // `kubernetes` Service sends to the bridge address (--advertise-address).
+        kubeApiserverCertSANs: ['10.0.0.1', realNodeNetwork.nodeIP],
         kubeApiserverBinary: binaries['kube-apiserver'],
         kubeControllerManagerBinary: binaries['kube-controller-manager'],
         kubeSchedulerBinary: binaries['kube-scheduler'],
@@ -72,13 +89,39 @@ export async function planControlPlane(runDir: string, binaries: Binaries): Prom
             // timeout for them, so a restart takes about a second.
             { key: 'shutdown-watch-termination-grace-period', value: '3s' },
             // kwokctl's default /24 holds 254 Services; benchmarks run hundreds of PetStores, one Service each.
-            { key: 'service-cluster-ip-range', value: '10.0.0.0/16' },
+            { key: 'service-cluster-ip-range', value: realNodeNetwork.serviceCIDR },
+            // For the real node (real-node.ts): the `kubernetes` Service's endpoint is the bridge address, where a
+            // forwarder passes pods' connections on to this loopback-only API server; nothing listens there while
+            // there is no real node, and the kwok pods never connect.
+            { key: 'advertise-address', value: realNodeNetwork.nodeIP },
+            // kubectl logs/exec/port-forward: the API server authenticates to the kubelet with the admin certificate.
+            { key: 'kubelet-client-certificate', value: join(pki, 'admin.crt') },
+            { key: 'kubelet-client-key', value: join(pki, 'admin.key') },
+            // The node's name does not resolve on this machine; its InternalIP (the bridge address) does not need to.
+            { key: 'kubelet-preferred-address-types', value: 'InternalIP' },
+            // The aggregation layer (metrics-server): reach APIServices by endpoint IP, and tell them who the user is.
+            { key: 'enable-aggregator-routing', value: 'true' },
+            { key: 'requestheader-client-ca-file', value: join(pki, 'ca.crt') },
+            // The one CA signs every client certificate: only the proxy's (kwokctl's admin) may claim a user in headers.
+            { key: 'requestheader-allowed-names', value: 'kwok-admin' },
+            { key: 'requestheader-username-headers', value: 'X-Remote-User' },
+            { key: 'requestheader-group-headers', value: 'X-Remote-Group' },
+            { key: 'requestheader-extra-headers-prefix', value: 'X-Remote-Extra-' },
           ],
         },
         // A leader that cannot renew its lease exits (a kubelet would restart it); with one instance each there is
         // nothing to elect, and without it both would die whenever a test restarts the API server.
         { name: 'kube-controller-manager', extraArgs: [{ key: 'leader-elect', value: 'false' }] },
         { name: 'kube-scheduler', extraArgs: [{ key: 'leader-elect', value: 'false' }] },
+        // kwok plays the kubelet only for the simulated nodes (nodes.ts annotates them); the real node has its own.
+        // The later flag wins over kwokctl's --manage-all-nodes=true.
+        {
+          name: 'kwok-controller',
+          extraArgs: [
+            { key: 'manage-all-nodes', value: 'false' },
+            { key: 'manage-nodes-with-annotation-selector', value: 'kwok.x-k8s.io/node=fake' },
+          ],
+        },
       ],
     }),
   );

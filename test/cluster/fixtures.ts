@@ -10,9 +10,12 @@ import { basename, delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect } from '@jest/globals';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { addEventHandler } from 'jest-circus';
+import { ensureRealNode } from './cluster.ts';
 import { componentLogTail, restartApiServer as restartControlPlaneApiServer } from './control-plane.ts';
 import { ClusterError } from './errors.ts';
 import { awsEnvironment } from './moto.ts';
+import { realNodeNamespaceAnnotations } from './node-config.ts';
+import type { RealNode } from './real-node.ts';
 import { run } from './processes.ts';
 import { type ClusterState, readState, stateEnvVar } from './state.ts';
 import { waitFor } from './wait.ts';
@@ -130,13 +133,40 @@ export interface Namespace {
   readonly name: string;
 }
 
+/** The first start of the real node builds images and may wait for another cluster's node (one per machine). */
+const realNodeStartTimeoutMs = 30 * 60_000;
+
+/**
+ * The run's real node (kubelet, containerd, CoreDNS, metrics-server; images built from the Dockerfiles), started by
+ * the first `useNamespace({ realNode: true })`; use it from beforeAll on.
+ */
+export function realNode(): RealNode {
+  const node = cluster().realNode;
+  if (!node?.ready) {
+    throw new ClusterError('this test needs the real node: create its namespace with useNamespace({ realNode: true })');
+  }
+  return node;
+}
+
 /**
  * Gives the calling test file its own namespace: created (with `labels`) before its tests, its default
  * ServiceAccount awaited, and deleted after them. If a test failed, the API server log tail, the namespace's events
  * and every registered log are printed first.
+ *
+ * `realNode: true` says "this test needs the real node": it is started for the run if it is not running yet, and
+ * every pod created in the namespace (the operator's too) is placed on it by admission (node-config.ts); without it,
+ * pods land on the kwok nodes as before.
  */
-export function useNamespace(options: { labels?: Record<string, string> } = {}): Namespace {
+export function useNamespace(options: { labels?: Record<string, string>; realNode?: boolean } = {}): Namespace {
   let name: string | undefined;
+  if (options.realNode) {
+    beforeAll(async () => {
+      const { runDir, controlPlane } = cluster();
+      if (!controlPlane) throw new ClusterError('the real node needs the local cluster; unset KUBECONFIG to use it');
+      cached = await ensureRealNode(runDir, (message) => void process.stderr.write(`[real node] ${message}\n`));
+      for (const [label, path] of Object.entries(cached.realNode?.logs ?? {})) registerLogFile(path, label);
+    }, realNodeStartTimeoutMs);
+  }
   beforeAll(async () => {
     const file = basename(expect.getState().testPath ?? 'test').replace(/\.cluster\.test\.ts$/, '');
     const stem = file
@@ -149,7 +179,11 @@ export function useNamespace(options: { labels?: Record<string, string> } = {}):
       input: JSON.stringify({
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name: candidate, labels: options.labels ?? {} },
+        metadata: {
+          name: candidate,
+          labels: options.labels ?? {},
+          ...(options.realNode ? { annotations: realNodeNamespaceAnnotations } : {}),
+        },
       }),
     });
     const core = kubeConfig().makeApiClient(CoreV1Api);

@@ -12,7 +12,7 @@ function fakeNode(zone: string, index: number, region: string): object {
     kind: 'Node',
     metadata: {
       name,
-      // kwok manages every node (--manage-all-nodes); the annotation marks it as simulated for readers.
+      // kwok manages the nodes with this annotation (control-plane.ts), and no other: the real node has a kubelet.
       annotations: { 'kwok.x-k8s.io/node': 'fake' },
       labels: {
         'kubernetes.io/arch': 'amd64',

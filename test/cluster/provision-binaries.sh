@@ -3,7 +3,9 @@
 #   1. $PETSTORE_BIN_DIR (binaries you supply) or the cache ($PETSTORE_CACHE/bin/<tool>-<version>/)
 #   2. official release downloads (fail fast when there is no internet)
 #   3. a build from the Go module proxy with wrapper modules of our own
-# Usage: provision-binaries.sh [tool...]   tools: kube etcd kwok helm (default: all)
+# Usage: provision-binaries.sh [tool...]   tools: kube etcd kwok helm node coredns metrics-server pause (default: all)
+#   node, coredns, metrics-server and pause are the real node's (test/cluster/real-node.ts): kubelet and kube-proxy at
+#   the control plane's version, cluster DNS, the metrics API, and the sandbox (pause) process.
 # Prints one `<binary>=<absolute path>` line per binary on stdout (what the cluster CLI reads) and progress on stderr;
 # exits non-zero with one clear message when a tool cannot be provided.
 set -euo pipefail
@@ -26,6 +28,10 @@ tool_dir() { # tool -> cache directory
     etcd) echo "$cache/bin/etcd-$ETCD_VERSION" ;;
     kwok) echo "$cache/bin/kwok-$KWOK_VERSION" ;;
     helm) echo "$cache/bin/helm-$HELM_VERSION-kube$KUBERNETES_VERSION" ;;  # built for this Kubernetes minor
+    node) echo "$cache/bin/kubernetes-node-$KUBERNETES_VERSION" ;;
+    coredns) echo "$cache/bin/coredns-$COREDNS_VERSION" ;;
+    metrics-server) echo "$cache/bin/metrics-server-$METRICS_SERVER_VERSION" ;;
+    pause) echo "$cache/bin/pause-$(sha256sum "$here/pause/main.go" | cut -c1-12)" ;;
   esac
 }
 tool_bins() {
@@ -34,6 +40,10 @@ tool_bins() {
     etcd) echo "etcd" ;;
     kwok) echo "kwok kwokctl" ;;
     helm) echo "helm" ;;
+    node) echo "kubelet kube-proxy" ;;
+    coredns) echo "coredns" ;;
+    metrics-server) echo "metrics-server" ;;
+    pause) echo "pause" ;;
   esac
 }
 have_all() { # dir bins...
@@ -48,6 +58,12 @@ try_download() { # tool dir
     kube)
       ok=1
       for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+        curl -fsSL --connect-timeout 5 --max-time 300 -o "$tmp/$b" \
+          "https://dl.k8s.io/release/v$KUBERNETES_VERSION/bin/linux/$arch/$b" 2>/dev/null || { ok=0; break; }
+      done ;;
+    node)
+      ok=1
+      for b in kubelet kube-proxy; do
         curl -fsSL --connect-timeout 5 --max-time 300 -o "$tmp/$b" \
           "https://dl.k8s.io/release/v$KUBERNETES_VERSION/bin/linux/$arch/$b" 2>/dev/null || { ok=0; break; }
       done ;;
@@ -83,7 +99,7 @@ go_build() { # tool dir
   (
     cd "$mod"
     case "$tool" in
-      kube)
+      kube|node)
         local k="v$KUBERNETES_VERSION" s="v0.${KUBERNETES_VERSION#1.}"
         # k8s.io/kubernetes replaces every staging module with ./staging/...; a wrapper pins each to its published version.
         # `go mod download` honours GOPROXY/GOPRIVATE/GOFLAGS like the build itself does.
@@ -97,12 +113,19 @@ go_build() { # tool dir
           for m in $staging; do echo "	$m => $m $s"; done
           echo ")"
         } > go.mod
-        printf 'package tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver/app"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager/app"\n\t_ "k8s.io/kubernetes/cmd/kube-scheduler/app"\n\t_ "k8s.io/kubectl/pkg/cmd"\n)\n' > tools.go
+        local cmds=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+        local imports=(k8s.io/kubernetes/cmd/kube-apiserver/app k8s.io/kubernetes/cmd/kube-controller-manager/app
+          k8s.io/kubernetes/cmd/kube-scheduler/app k8s.io/kubectl/pkg/cmd)
+        # The node's binaries are a second build of the same module (sharing Go's build cache), so adding them did not
+        # invalidate the control plane's cached binaries.
+        if [ "$tool" = node ]; then
+          cmds=(kubelet kube-proxy); imports=(k8s.io/kubernetes/cmd/kubelet/app k8s.io/kubernetes/cmd/kube-proxy/app)
+        fi
+        { printf 'package tools\n\nimport (\n'; printf '\t_ "%s"\n' "${imports[@]}"; printf ')\n'; } > tools.go
         go mod tidy >&2
         local ld
         ld="-s -w -X k8s.io/component-base/version.gitVersion=$k -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean -X k8s.io/client-go/pkg/version.gitVersion=$k"
-        go build -trimpath -ldflags "$ld" -o "$dir/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-          k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl >&2 ;;
+        go build -trimpath -ldflags "$ld" -o "$dir/" "${cmds[@]/#/k8s.io/kubernetes/cmd/}" >&2 ;;
       etcd)
         printf 'module local/etcd\n\ngo 1.26.0\n' > go.mod
         printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' > main.go
@@ -119,6 +142,13 @@ go_build() { # tool dir
         kube="$kube -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$minor"
         GOBIN="$dir" go install -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION $kube" \
           "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" >&2 ;;
+      coredns)
+        GOBIN="$dir" go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@v$COREDNS_VERSION" >&2 ;;
+      metrics-server)
+        GOBIN="$dir" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/metrics-server/cmd/metrics-server@v$METRICS_SERVER_VERSION" >&2 ;;
+      pause)
+        cp "$here/pause/main.go" . && printf 'module local/pause\n\ngo 1.26.0\n' > go.mod
+        CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$dir/pause" . >&2 ;;
     esac
   ) || die "building $tool from the Go module proxy failed (see the go output above; $gover)"
   log "$tool built from the Go module proxy in $(( $(date +%s) - start ))s with $gover"
@@ -141,9 +171,10 @@ provide() { # tool -> the directory that holds all its binaries
   echo "$dir"
 }
 
-tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(kube etcd kwok helm)
+tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(kube etcd kwok helm node coredns metrics-server pause)
 for t in "${tools[@]}"; do
-  case "$t" in kube|etcd|kwok|helm) ;; *) die "unknown tool '$t' (expected kube, etcd, kwok or helm)" ;; esac
+  case "$t" in kube|etcd|kwok|helm|node|coredns|metrics-server|pause) ;;
+    *) die "unknown tool '$t' (expected kube, etcd, kwok, helm, node, coredns, metrics-server or pause)" ;; esac
   d=$(provide "$t")
   for b in $(tool_bins "$t"); do echo "$b=$d/$b"; done
 done

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Binaries } from './binaries.ts';
 import type { ControlPlane } from './control-plane.ts';
 import type { Moto } from './moto.ts';
+import type { RealNode } from './real-node.ts';
 
 /**
  * Everything a client needs to use a running cluster, kept in `<runDir>/state.json`: the CLI, the jest setup and the
@@ -22,6 +23,8 @@ export interface ClusterState {
   /** Absent when KUBECONFIG named a cluster we did not start (kind, EKS). */
   controlPlane?: ControlPlane;
   moto?: Moto;
+  /** The real node (kubelet, containerd, CNI, kube-proxy, CoreDNS, metrics-server), when one was asked for. */
+  realNode?: RealNode;
   /** Set once every component answered; a state file without it belongs to a start that has not finished. */
   ready: boolean;
 }

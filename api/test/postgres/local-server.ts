@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL server from the machine's own binaries (Debian's postgresql package): initdb into a temp
 // dir, listen on a free loopback port, socket in the same dir. Used when no Docker engine answers.
 import { execFile as execFileCallback } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,8 +57,13 @@ export interface LocalPostgres extends PostgresServer {
   start(): Promise<void>;
 }
 
+export interface LocalPostgresOptions {
+  /** Addresses to listen on besides 127.0.0.1 (the real node's bridge, say), each with the clients it accepts. */
+  extraListen?: { address: string; clients: string }[];
+}
+
 /** Starts a new PostgreSQL cluster; `dispose()` stops it and deletes its files (no process is left behind). */
-export async function startLocalPostgres(): Promise<LocalPostgres> {
+export async function startLocalPostgres(options: LocalPostgresOptions = {}): Promise<LocalPostgres> {
   const bin = findBinDir();
   const owner = await runAs();
   const dir = mkdtempSync(join(tmpdir(), 'petstore-pg-'));
@@ -79,11 +84,20 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
   };
 
   await run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  // Clients beyond loopback must log in with a password (scram-sha-256); loopback keeps trust for the tests.
+  const extra = options.extraListen ?? [];
+  if (extra.length > 0) {
+    appendFileSync(
+      join(data, 'pg_hba.conf'),
+      extra.map(({ clients }) => `host all all ${clients} scram-sha-256\n`).join(''),
+    );
+  }
+  const listen = ['127.0.0.1', ...extra.map(({ address }) => address)].join(',');
   let port = 0;
   let running = false;
   const start = async () => {
     port ||= await freePort();
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
+    const options = `-p ${port} -k ${dir} -c listen_addresses=${listen} -c fsync=off -c full_page_writes=off`;
     await run('pg_ctl', ['-D', data, '-l', join(dir, 'postgres.log'), '-o', options, '-w', '-t', '60', 'start']);
     running = true;
   };

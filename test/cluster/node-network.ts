@@ -1,0 +1,83 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { realNodeNetwork } from './node-config.ts';
+import { CommandError, run } from './processes.ts';
+
+/**
+ * The real node's host network: a bridge with the node's address, and IP forwarding so traffic between the pods, the
+ * bridge and Service IPs (kube-proxy's DNAT) is routed. Nothing here listens; the processes that do bind to the
+ * bridge address or to loopback. Pods reach no further than this machine (no masquerading, no default route out).
+ */
+const ipForward = '/proc/sys/net/ipv4/ip_forward';
+const bridgeNetfilter = '/proc/sys/net/bridge/bridge-nf-call-iptables';
+
+export interface HostSettings {
+  /** The sysctl values before the node changed them, restored by tearDownNodeNetwork. */
+  ipForward?: string;
+  bridgeNetfilter?: string;
+}
+
+export async function setUpNodeNetwork(): Promise<HostSettings> {
+  const { bridge, nodeIP, podCIDR } = realNodeNetwork;
+  const prefix = podCIDR.split('/')[1] ?? '24';
+  if (!(await linkExists(bridge))) await ip(['link', 'add', bridge, 'type', 'bridge']);
+  const addresses = await ip(['-4', '-o', 'addr', 'show', 'dev', bridge]);
+  if (!addresses.includes(`${nodeIP}/`)) await ip(['addr', 'add', `${nodeIP}/${prefix}`, 'dev', bridge]);
+  await ip(['link', 'set', bridge, 'up']);
+  const settings: HostSettings = {};
+  settings.ipForward = setSysctl(ipForward, '1');
+  // Pod-to-Service traffic between two pods on the one bridge must pass kube-proxy's iptables rules.
+  if (existsSync(bridgeNetfilter)) settings.bridgeNetfilter = setSysctl(bridgeNetfilter, '1');
+  return settings;
+}
+
+/**
+ * The kubelet's own iptables objects (kube-proxy --cleanup removes only kube-proxy's): a canary chain per table that it
+ * watches for flushes, a hint chain, and a filter chain that drops non-local traffic to 127.0.0.0/8, jumped to from
+ * INPUT and OUTPUT. Removed for IPv4 and IPv6; a missing one is fine.
+ */
+async function removeKubeletRules(): Promise<void> {
+  for (const command of ['iptables', 'ip6tables']) {
+    const table = (name: string, args: string[]) => run(command, ['-w', '-t', name, ...args]).catch(() => '');
+    await table('filter', ['-D', 'INPUT', '-j', 'KUBE-FIREWALL']);
+    await table('filter', ['-D', 'OUTPUT', '-j', 'KUBE-FIREWALL']);
+    for (const [name, chain] of [
+      ['filter', 'KUBE-FIREWALL'],
+      ['filter', 'KUBE-KUBELET-CANARY'],
+      ['nat', 'KUBE-KUBELET-CANARY'],
+      ['mangle', 'KUBE-KUBELET-CANARY'],
+      ['mangle', 'KUBE-IPTABLES-HINT'],
+    ] as const) {
+      await table(name, ['-F', chain]);
+      await table(name, ['-X', chain]);
+    }
+  }
+}
+
+/** Removes the bridge (the pods' veths went with their network namespaces) and restores the sysctls. */
+export async function tearDownNodeNetwork(settings: HostSettings | undefined): Promise<void> {
+  await removeKubeletRules();
+  if (await linkExists(realNodeNetwork.bridge)) await ip(['link', 'del', realNodeNetwork.bridge]);
+  if (settings?.ipForward !== undefined) setSysctl(ipForward, settings.ipForward);
+  if (settings?.bridgeNetfilter !== undefined && existsSync(bridgeNetfilter))
+    setSysctl(bridgeNetfilter, settings.bridgeNetfilter);
+}
+
+export async function linkExists(name: string): Promise<boolean> {
+  try {
+    await ip(['link', 'show', 'dev', name]);
+    return true;
+  } catch (error) {
+    if (error instanceof CommandError) return false;
+    throw error;
+  }
+}
+
+function setSysctl(path: string, value: string): string {
+  const previous = readFileSync(path, 'utf8').trim();
+  if (previous !== value) writeFileSync(path, value);
+  return previous;
+}
+
+function ip(args: readonly string[]): Promise<string> {
+  return run('ip', args);
+}
