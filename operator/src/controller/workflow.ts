@@ -120,7 +120,7 @@ async function ensureFinalizer(petStore: PetStore, ctx: ReconcileContext): Promi
   if (finalizers.includes(databaseFinalizer)) return;
   await ctx.client.patchMetadata(
     { kind: kinds.PetStore, namespace: petStore.metadata.namespace, name: petStore.metadata.name },
-    { finalizers: [...finalizers, databaseFinalizer] },
+    { finalizers: [...finalizers, databaseFinalizer], resourceVersion: petStore.metadata.resourceVersion ?? '' },
   );
 }
 
