@@ -243,3 +243,22 @@ it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
   expect(moto.current.proxy.requests.length).toBeGreaterThan(0);
   expect(undeclaredActions(moto.current.proxy)).toEqual([]);
 });
+
+describe('cost limits set by the administrator', () => {
+  it('attacker: an instance class off the allowlist or storage above the limit is refused naming the limit; nothing is created', async () => {
+    const engine = moto.current.engine({ allowedInstanceClasses: ['db.t4g.micro'], maxAllocatedStorage: 100 });
+    const before = moto.current.proxy.requests.length;
+    const big = rdsPetStore({ name: 'big', rds: { instanceClass: 'db.r6g.16xlarge' } });
+    const error = await rejection(look(big, engine));
+    expect(error).toMatchObject({ reason: 'OverLimit' });
+    expect(error.message).toBe(
+      "spec.database.rds.instanceClass db.r6g.16xlarge is not allowed by this operator's administrator " +
+        '(allowed: db.t4g.micro; chart value rds.allowedInstanceClasses)',
+    );
+    const wide = rdsPetStore({ name: 'wide', rds: { allocatedStorage: 20, maxAllocatedStorage: 65536 } });
+    expect((await rejection(look(wide, engine))).message).toBe(
+      "spec.database.rds.maxAllocatedStorage 65536 GiB is above this operator's limit of 100 GiB (chart value rds.maxAllocatedStorage)",
+    );
+    expect(moto.current.proxy.actionsSince(before)).toEqual([]);
+  });
+});
