@@ -20,7 +20,7 @@ const operatorLayers = [
   ['database', ['**/builders/*', '**/controller/*']],
   ['controller', []],
 ].map(([layer, forbidden]) => ({
-  files: [`operator/src/${layer}/**/*.ts`],
+  files: [`operator/src/${String(layer)}/**/*.ts`],
   ignores: ['**/*.test.ts', '**/test/**'],
   rules: {
     'no-restricted-imports': [
@@ -29,7 +29,7 @@ const operatorLayers = [
         patterns: [
           {
             group: [...forbidden, ...composition.map((file) => `../${file}`)],
-            message: `operator/src/${layer} is a lower layer (see the layers in eslint.config.js)`,
+            message: `operator/src/${String(layer)} is a lower layer (see the layers in eslint.config.js)`,
           },
         ],
       },

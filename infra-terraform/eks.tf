@@ -32,7 +32,8 @@ module "eks" {
     }
   }
 
-  # Every workload gets AWS credentials from EKS Pod Identity; no IAM OIDC provider is needed.
+  # Every workload gets AWS credentials from EKS Pod Identity, AWS's current recommendation, instead of the seeds' IRSA:
+  # no IAM OIDC provider, and roles need no per-cluster trust policy. IRSA annotations still work on PetStores.
   enable_irsa = false
 
   # Secrets are envelope-encrypted with the module's customer-managed KMS key (create_kms_key defaults to true).
@@ -44,10 +45,18 @@ module "eks" {
 
   addons = {
     # The CNI and the Pod Identity agent must run before nodes join, or nodes stay NotReady.
-    vpc-cni                = { before_compute = true }
+    vpc-cni = {
+      before_compute = true
+      # Enforces NetworkPolicies: runs the node agent (aws-eks-nodeagent, eBPF) in every aws-node pod. Without it the
+      # operator's default-deny, load-balancer-only and database-only policies are stored and ignored.
+      configuration_values = jsonencode({ enableNetworkPolicy = "true" })
+    }
     eks-pod-identity-agent = { before_compute = true }
     kube-proxy             = {}
     coredns                = {}
+    # The resource metrics API (metrics.k8s.io): without it every PetStore's HorizontalPodAutoscaler stays at its
+    # minimum and `kubectl top` has nothing to show.
+    metrics-server = {}
     # Fluent Bit and the CloudWatch agent: container logs into the log groups of logging.tf.
     amazon-cloudwatch-observability = {
       pod_identity_association = [{
@@ -59,6 +68,8 @@ module "eks" {
 
   eks_managed_node_groups = {
     default = {
+      # The seeds ask for Amazon Linux 2; EKS publishes no AL2 AMIs for Kubernetes 1.33 and later (their support ended
+      # 2025-11-26, AL2 itself ends 2026-06-30), so nodes run its successor, Amazon Linux 2023.
       ami_type       = "AL2023_x86_64_STANDARD"
       instance_types = var.node_instance_types
       # The seeds' 2-5 nodes. Pod density on t3.small: 3 ENIs x (4 - 1) IPs + 2 = 11 pods per node with the VPC CNI's

@@ -2,6 +2,8 @@
 # (pod-identity.tf), networking for operator-made databases (rds.tf) and logs (logging.tf). Apply with scripts/deploy.sh.
 
 locals {
+  # The seeds name one cluster and one repository (petstore); every name here carries the environment instead, so dev,
+  # staging and prod can share an account and the operator's IAM policy can match pet-store-* names.
   name = "pet-store-${var.environment}"
 
   # The seed's tag values (development, staging, production) are longer than the short environment names.
@@ -18,6 +20,9 @@ locals {
     "Cost-Center" = var.cost_center
   }
   required_tag_keys = keys(local.required_tags)
+
+  # PostgreSQL major version of operator-made databases, from the parameter group family (postgres17 -> 17).
+  rds_engine_major_version = trimprefix(var.rds_parameter_group_family, "postgres")
 
   # Service accounts that EKS Pod Identity associations bind to; the Helm releases in scripts/deploy.sh use these names.
   load_balancer_controller_service_account = "aws-load-balancer-controller"

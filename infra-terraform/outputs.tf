@@ -64,6 +64,9 @@ output "operator_helm_values" {
     rds = {
       dbSubnetGroupName = aws_db_subnet_group.operator.name
       securityGroupIds  = [aws_security_group.databases.id]
+      # New databases run the major version whose parameter group (TLS only, slow statements logged) exists here.
+      engineVersion   = local.rds_engine_major_version
+      parameterGroups = { (local.rds_engine_major_version) = aws_db_parameter_group.postgres.name }
     }
     # Defaults for PetStores: who may reach the API (the ALBs in the public subnets), where databases live (private
     # subnets), and the ownership tags.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond npm packages, each cached by version outside the repo:
 #   Debian packages (PostgreSQL server, shellcheck) when missing; a Python virtualenv with moto, checkov and hadolint;
-#   the local cluster's binaries (test/cluster/provision-binaries.sh). Prints the exports the tests need on stdout.
+#   promtool and prometheus (test/tools/provision-prometheus.sh); the local cluster's binaries
+#   (test/cluster/provision-binaries.sh). Prints the exports the tests need on stdout.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${PETSTORE_CACHE:-$HOME/.cache/petstore-operator}
@@ -29,6 +30,8 @@ fi
 # Go-built linters (actionlint, terraform fmt, ...) when the project defines them.
 [ -f "$root/test/tools/provision-go-tools.sh" ] && bash "$root/test/tools/provision-go-tools.sh" >&2
 [ -f "$root/test/tools/provision-go-tools.sh" ] && echo "export PATH=\"$cache/go-tools/bin:\$PATH\""
+# promtool and the Prometheus server (rule checks, rule unit tests, the scrape and alert test).
+bash "$root/test/tools/provision-prometheus.sh" >&2
 [ -f "$root/test/chart/provision-kube-linter.sh" ] && bash "$root/test/chart/provision-kube-linter.sh" >&2
 # PETSTORE_TOOLS_ONLY=1 skips the (slow on first run) Kubernetes binaries.
 [ "${PETSTORE_TOOLS_ONLY:-}" = 1 ] || bash "$root/test/cluster/provision-binaries.sh" >/dev/null

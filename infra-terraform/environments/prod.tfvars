@@ -13,7 +13,7 @@ node_min_size       = 2
 node_max_size       = 5
 node_desired_size   = 3
 
-# Private API endpoint only: deploy from a self-hosted runner inside the VPC (vars.DEPLOY_RUNNER in GitHub).
+# Private API endpoint only: deploy from a self-hosted runner inside the VPC (vars.PROD_DEPLOY_RUNNER in GitHub).
 endpoint_public_access_cidrs = []
 
 cluster_admin_principal_arns = {

@@ -97,13 +97,31 @@ run "dev_plan_has_the_seed_requirements" {
   }
 
   assert {
-    condition     = output.operator_helm_values.rds.subnetGroupName == "pet-store-dev-databases"
+    condition     = output.operator_helm_values.rds.dbSubnetGroupName == "pet-store-dev-databases"
     error_message = "The operator's Helm values must name the DB subnet group Terraform creates."
+  }
+
+  assert {
+    condition     = output.operator_helm_values.rds.parameterGroups["17"] == "pet-store-dev-postgres17" && output.operator_helm_values.rds.engineVersion == "17"
+    error_message = "The operator's Helm values must give new databases the parameter group Terraform creates (TLS only, slow statements logged)."
   }
 
   assert {
     condition     = output.required_tags == { Environment = "development", Application = "pet-store", Owner = "pets-team", "Cost-Center" = "cc-1234" }
     error_message = "The required tags must be Environment, Application, Owner and Cost-Center."
+  }
+}
+
+run "staging_plan_tags_staging" {
+  command = plan
+
+  variables {
+    environment = "staging"
+  }
+
+  assert {
+    condition     = output.required_tags.Environment == "staging"
+    error_message = "staging resources must be tagged Environment=staging."
   }
 }
 

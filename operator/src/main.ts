@@ -1,6 +1,8 @@
 // The operator process: flags and environment → informers, leader election and the PetStore controller.
 import { KubeConfig } from '@kubernetes/client-node';
+import { Counter } from 'prom-client';
 import { addPetStoreController } from './petstore-controller.ts';
+import { discoverResources, MonitoringDiscovery } from './k8s/discovery.ts';
 import { createKubeClient, observeRequests } from './k8s/client.ts';
 import { loadOperatorConfig, OperatorConfigError } from './operator-config.ts';
 import { ConfigError, createLogger, loadConfig, Manager, usage } from './runtime/index.ts';
@@ -40,14 +42,38 @@ let externalDatabases = {};
 if (operatorConfig.rds) {
   const { createRdsDatabase } = await import('./database/rds/index.ts');
   try {
-    externalDatabases = { rds: createRdsDatabase({ ...operatorConfig.rds }) };
+    const { awsRequestsMetric } = await import('./database/rds/aws-metrics.ts');
+    const awsRequests = new Counter({ ...awsRequestsMetric, registers: [manager.metrics.registry] });
+    externalDatabases = {
+      rds: createRdsDatabase({
+        ...operatorConfig.rds,
+        observeAwsRequest: (request) => awsRequests.inc({ ...request }),
+      }),
+    };
   } catch (error) {
     fail(`RDS settings: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
+// Watches are fixed when the manager starts, so the Prometheus Operator's kinds are looked for now and again every
+// minute: when they appear (or go), the operator stops gracefully and its Deployment restarts it to watch them.
+const discovery = new MonitoringDiscovery(discoverResources(kubeConfig));
+const monitoringServed = (await discovery.refresh()).served === true;
+log.info({ monitoringServed }, 'monitoring.coreos.com discovery');
+const rediscover = setInterval(() => {
+  void discovery.refresh().then(({ served, changed }) => {
+    if (!changed) return;
+    log.info(
+      { monitoringServed: served },
+      'monitoring.coreos.com changed: restarting to watch what the cluster serves',
+    );
+    process.kill(process.pid, 'SIGTERM');
+  });
+}, 60_000);
+rediscover.unref();
+
 addPetStoreController(
   manager,
-  { client, defaults: operatorConfig.defaults, log, now: () => new Date() },
+  { client, defaults: { ...operatorConfig.defaults, monitoringServed }, log, now: () => new Date() },
   externalDatabases,
 );
 

@@ -36,6 +36,8 @@ export const operatorEnvironment = {
   PETSTORE_INGRESS_CLASS: 'IngressClass when spec.ingress.className is unset',
   PETSTORE_DEFAULT_OWNER: 'Owner tag when spec.tags.owner is unset',
   PETSTORE_DEFAULT_COST_CENTER: 'Cost-Center tag when spec.tags.costCenter is unset',
+  PETSTORE_RUNBOOK_URL:
+    "https URL of docs/runbook.md as you publish it; each PetStore alert's runbook_url links a section of it",
   RDS_DB_SUBNET_GROUP: 'DB subnet group for RDS instances; unset turns engine rds off',
   RDS_SECURITY_GROUP_IDS: 'comma-separated VPC security group ids for RDS instances',
   CLUSTER_NAME: 'name of this Kubernetes cluster, tagged on AWS resources to prove ownership',
@@ -56,6 +58,17 @@ export class OperatorConfigError extends Error {
     super(`${variable} ${problem}`);
     this.name = 'OperatorConfigError';
   }
+}
+
+function runbookUrl(value: string | undefined): string {
+  const url = value?.trim();
+  if (!url) return builtinDefaults.runbookUrl;
+  if (!/^https?:\/\/[^\s#"'<>]+$/.test(url))
+    throw new OperatorConfigError(
+      'PETSTORE_RUNBOOK_URL',
+      `has "${url}", which is not an http(s) URL without a #fragment`,
+    );
+  return url;
 }
 
 export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig {
@@ -87,6 +100,7 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
     ingressClassName: env.PETSTORE_INGRESS_CLASS?.trim() || builtinDefaults.ingressClassName,
     owner: env.PETSTORE_DEFAULT_OWNER?.trim() || builtinDefaults.owner,
     costCenter: env.PETSTORE_DEFAULT_COST_CENTER?.trim() || builtinDefaults.costCenter,
+    runbookUrl: runbookUrl(env.PETSTORE_RUNBOOK_URL),
   };
   const subnetGroup = env.RDS_DB_SUBNET_GROUP?.trim();
   if (!subnetGroup) return { defaults };

@@ -1,4 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { Gauge } from 'prom-client';
+import type { PetStore } from './api/v1alpha1/petstore.ts';
+import { conditionMetric, conditionSamples } from './controller/condition-metrics.ts';
 import { managedBySelector } from './builders/metadata.ts';
 import type { ObjectCache, ReconcileContext } from './controller/context.ts';
 import type { Engines } from './controller/dependent.ts';
@@ -25,8 +28,21 @@ export function watchSpecOf(kind: ResourceKind): WatchSpec {
   return kind === kinds.PetStore ? { ...kind } : { ...kind, labelSelector: managedBySelector };
 }
 
-/** Every kind the operator lists and watches. */
+/** Kinds served only where optional CRDs are installed (the Prometheus Operator's): watched only when discovered. */
+export const optionalKinds: readonly ResourceKind[] = [kinds.ServiceMonitor, kinds.PrometheusRule];
+
+/** Whether the operator watches `kind`: always, or for an optional kind when discovery found it at start. */
+function watched(kind: ResourceKind, monitoringServed: boolean): boolean {
+  return !optionalKinds.includes(kind) || monitoringServed;
+}
+
+/** Every kind the operator lists and watches where everything is served. */
 export const watchedKinds: readonly ResourceKind[] = [kinds.PetStore, ...ownedKinds, ...sharedKinds];
+
+/** The kinds the operator watches in a cluster that serves the Prometheus Operator's kinds, or does not. */
+export function watchedKindsWhere(monitoringServed: boolean): readonly ResourceKind[] {
+  return watchedKinds.filter((kind) => watched(kind, monitoringServed));
+}
 
 /** The database engines built in; rds is added by main.ts when configured. */
 export const builtinEngines: Engines = { sqlite: sqliteEngine, external: externalEngine };
@@ -37,13 +53,16 @@ function anyPetStoreIn(manager: Manager, object: KubeObject): ObjectKey[] {
   return first?.metadata?.name ? [{ namespace, name: first.metadata.name }] : [];
 }
 
-/** The reconciler's read access, served from the manager's informer caches. */
-export function cacheOf(manager: Manager): ObjectCache {
+/**
+ * The reconciler's read access, served from the manager's informer caches. A kind the cluster does not serve has no
+ * informer and no objects.
+ */
+export function cacheOf(manager: Manager, monitoringServed = false): ObjectCache {
   return {
     get: <T extends KubernetesObject>(kind: ResourceKind, namespace: string, name: string) =>
-      manager.informer<T>(watchSpecOf(kind)).cache.get(namespace, name),
+      watched(kind, monitoringServed) ? manager.informer<T>(watchSpecOf(kind)).cache.get(namespace, name) : undefined,
     list: <T extends KubernetesObject>(kind: ResourceKind, namespace: string) =>
-      manager.informer<T>(watchSpecOf(kind)).cache.list(namespace),
+      watched(kind, monitoringServed) ? manager.informer<T>(watchSpecOf(kind)).cache.list(namespace) : [],
   };
 }
 
@@ -53,11 +72,24 @@ export function addPetStoreController(
   ctx: Omit<ReconcileContext, 'cache'>,
   engines: Engines = {},
 ): void {
-  const reconciler = createReconciler({ ...ctx, cache: cacheOf(manager) }, { ...builtinEngines, ...engines });
+  const monitoringServed = ctx.defaults.monitoringServed === true;
+  const reconciler = createReconciler(
+    { ...ctx, cache: cacheOf(manager, monitoringServed) },
+    { ...builtinEngines, ...engines },
+  );
+  const petStores = manager.informer<PetStore>(watchSpecOf(kinds.PetStore)).cache;
+  new Gauge({
+    ...conditionMetric,
+    registers: [manager.metrics.registry],
+    collect() {
+      this.reset();
+      for (const sample of conditionSamples(petStores.list())) this.set(sample.labels, sample.value);
+    },
+  });
   manager.addController({
     name: 'petstore',
     primary: watchSpecOf(kinds.PetStore),
-    owns: ownedKinds.map(watchSpecOf),
+    owns: ownedKinds.filter((kind) => watched(kind, monitoringServed)).map(watchSpecOf),
     // A change to a shared object needs one reconcile in its namespace (each one ensures them); any PetStore there will do.
     watches: sharedKinds.map((kind) => ({ spec: watchSpecOf(kind), map: (object) => anyPetStoreIn(manager, object) })),
     reconcile: (key, context) => reconciler.reconcile(key, { log: context.log, signal: context.signal }),

@@ -33,12 +33,16 @@ describe('PetStore admission', () => {
     expect(spec).toEqual({
       config: { corsOrigins: [], environment: 'development', logLevel: 'info', paginationLimit: 20 },
       database: { engine: 'sqlite' },
+      monitoring: {
+        alerts: { errorRatePercent: 1, latencyP95Milliseconds: 500, cpuPercent: 85, memoryPercent: 85, podRestarts: 1 },
+      },
       networkPolicy: { enabled: true },
       quota: { enabled: true },
       resources: {
         requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '1Gi' },
         limits: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '1Gi' },
       },
+      rollout: { timeout: '5m', automaticRollback: true },
     });
   });
 
@@ -47,6 +51,28 @@ describe('PetStore admission', () => {
     expect(explained.replaceAll(/\s+/g, ' ')).toContain('Snapshot: a final snapshot, then delete.');
     const recursive = await kubectl(['explain', 'petstore.spec', '--recursive']);
     expect(recursive).toContain('targetCPUUtilizationPercentage');
+  });
+
+  it.each(
+    (
+      [
+        ['the requirements’ upper-case log level', { config: { logLevel: 'INFO' } }],
+        [
+          'a /16 network, the widest allowed',
+          { networkPolicy: { allowedCIDRs: ['10.0.0.0/16'], databaseCIDRs: ['fd00::/56'] } },
+        ],
+        [
+          'production RDS backups kept 7 days',
+          { config: { environment: 'production' }, database: { engine: 'rds', rds: { backupRetentionDays: 7 } } },
+        ],
+        [
+          'staging RDS backups kept 1 day',
+          { config: { environment: 'staging' }, database: { engine: 'rds', rds: { backupRetentionDays: 1 } } },
+        ],
+      ] as const
+    ).map(([name, spec], index) => [name, spec, index] as const),
+  )('accepts %s', async (_name, spec, index) => {
+    expect(await refusal(['create', '-f', '-'], manifest(`valid-${index}`, spec))).toBeUndefined();
   });
 
   it.each(invalidSpecs.map((c, i) => [c.name, c, i] as const))(

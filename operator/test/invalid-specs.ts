@@ -34,6 +34,39 @@ export const invalidSpecs: InvalidSpec[] = [
     message: ['spec.networkPolicy.allowedCIDRs[0]', 'CIDR'],
   },
   {
+    name: 'a network open to the whole internet',
+    spec: { networkPolicy: { allowedCIDRs: ['0.0.0.0/0'] } },
+    message: ['spec.networkPolicy.allowedCIDRs[0]', '/16 or narrower'],
+  },
+  {
+    name: 'a network wider than the documented minimum /16',
+    spec: { networkPolicy: { allowedCIDRs: ['10.0.101.0/24', '10.0.0.0/8'] } },
+    message: ['spec.networkPolicy.allowedCIDRs[1]', '/16 or narrower'],
+  },
+  {
+    name: 'a database range wider than /16',
+    spec: { networkPolicy: { databaseCIDRs: ['128.0.0.0/1'] } },
+    message: ['spec.networkPolicy.databaseCIDRs[0]', '/16 or narrower'],
+  },
+  {
+    name: 'an IPv6 network wider than /56',
+    spec: { networkPolicy: { allowedCIDRs: ['::/0'] } },
+    message: ['spec.networkPolicy.allowedCIDRs[0]', '/56 or narrower'],
+  },
+  {
+    name: 'production RDS backups kept fewer than 7 days',
+    spec: {
+      config: { environment: 'production' },
+      database: { engine: 'rds', rds: { backupRetentionDays: 3 } },
+    },
+    message: ['spec.database.rds.backupRetentionDays', 'at least 7', 'production'],
+  },
+  {
+    name: 'a log level the API does not know',
+    spec: { config: { logLevel: 'VERBOSE' } },
+    message: ['spec.config.logLevel', 'Unsupported value'],
+  },
+  {
     name: 'a CIDR that is not one',
     spec: { networkPolicy: { databaseCIDRs: ['banana'] } },
     message: ['spec.networkPolicy.databaseCIDRs[0]', 'CIDR'],
@@ -122,6 +155,31 @@ export const invalidSpecs: InvalidSpec[] = [
     message: ['spec.database.rds.backupRetentionDays'],
   },
   { name: 'an image reference with spaces', spec: { image: 'my image:1.0' }, message: ['spec.image'] },
+  {
+    name: 'an error-rate threshold of 0 %',
+    spec: { monitoring: { alerts: { errorRatePercent: 0 } } },
+    message: ['spec.monitoring.alerts.errorRatePercent'],
+  },
+  {
+    name: 'a CPU threshold above 100 %',
+    spec: { monitoring: { alerts: { cpuPercent: 101 } } },
+    message: ['spec.monitoring.alerts.cpuPercent'],
+  },
+  {
+    name: 'a latency threshold given as a string',
+    spec: { monitoring: { alerts: { latencyP95Milliseconds: '500ms' } } },
+    message: ['spec.monitoring.alerts.latencyP95Milliseconds'],
+  },
+  {
+    name: 'a rollout timeout that is not a duration',
+    spec: { rollout: { timeout: 'five minutes' } },
+    message: ['spec.rollout.timeout'],
+  },
+  {
+    name: 'a rollout timeout shorter than 30 s',
+    spec: { rollout: { timeout: '10s' } },
+    message: ['spec.rollout.timeout', 'between 30s and 24h'],
+  },
 ];
 
 /** Changes refused on an existing PetStore (transition rules), as [starting spec, patch, words]. */

@@ -120,4 +120,34 @@ describe('computeStatus', () => {
     expect(condition(status, 'Degraded')?.status).toBe('True');
     expect(condition(status, 'Stalled')?.status).toBe('True');
   });
+
+  it('names the quota that refuses the pods instead of only counting updated pods', () => {
+    const refused = deployment({
+      observedGeneration: 1,
+      replicas: 1,
+      updatedReplicas: 0,
+      availableReplicas: 1,
+      conditions: [
+        {
+          type: 'ReplicaFailure',
+          status: 'True',
+          reason: 'FailedCreate',
+          message:
+            'pods "shop-7d9c8b5f4-abcde" is forbidden: exceeded quota: petstore-quota, requested: limits.memory=512Mi, used: limits.memory=1Gi, limited: limits.memory=1Gi',
+        },
+      ],
+    });
+    const status = computeStatus({
+      petStore,
+      spec,
+      database: { ready: true, reason: 'Available', message: '' },
+      deployment: refused,
+      now,
+    });
+    expect(ready(status)).toMatchObject({ status: 'False', reason: 'QuotaExceeded' });
+    expect(ready(status)?.message).toMatch(/^pods cannot be created: ResourceQuota petstore-quota is exhausted/);
+    expect(ready(status)?.message).toContain('requested: limits.memory=512Mi');
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'QuotaExceeded' });
+    expect(condition(status, 'Stalled')?.status).toBe('False');
+  });
 });

@@ -4,13 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { kubectl, podSecurity, useNamespace, waitFor } from '../../test/cluster/fixtures.ts';
 import { installCrd, startOperator, writeRequests, type OperatorProcess } from '../../test/e2e/operator.ts';
 import { dependents } from '../src/controller/dependents.ts';
+import { optionalKinds } from '../src/petstore-controller.ts';
 
 const namespace = useNamespace({ labels: podSecurity('restricted') });
 let operator: OperatorProcess;
 
 /** Every kind the declared workflow writes, as kubectl names them. */
 const childKinds = dependents
-  .flatMap((d) => (d.policy === 'external' ? [] : [d.kind.group ? `${d.kind.plural}.${d.kind.group}` : d.kind.plural]))
+  .flatMap((d) => (d.policy === 'external' || optionalKinds.includes(d.kind) ? [] : [d.kind]))
+  .map((kind) => (kind.group ? `${kind.plural}.${kind.group}` : kind.plural))
   .join(',');
 
 async function apply(yaml: string): Promise<void> {

@@ -22,6 +22,16 @@ describe('resolveSpec', () => {
     expect(spec.image).toBe(builtinDefaults.apiImage);
   });
 
+  it.each([
+    ['INFO', 'info'],
+    ['DEBUG', 'debug'],
+    ['WARNING', 'warn'],
+    ['CRITICAL', 'fatal'],
+    ['error', 'error'],
+  ])('hands the API log level %s as %s (the requirements spell levels in upper case)', (given, expected) => {
+    expect(resolveSpec(petStore({ config: { logLevel: given as 'INFO' } }), builtinDefaults).logLevel).toBe(expected);
+  });
+
   it('runs two pods by default on PostgreSQL', () => {
     expect(resolveSpec(petStore({ database: { engine: 'rds' } }), builtinDefaults).replicas).toBe(2);
   });

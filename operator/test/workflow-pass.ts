@@ -7,7 +7,8 @@ import type { ObjectCache } from '../src/controller/context.ts';
 import { createReconciler } from '../src/controller/reconcile.ts';
 import { createKubeClient, type KubeClient } from '../src/k8s/client.ts';
 import { apiVersionOf, type ResourceKind } from '../src/k8s/kinds.ts';
-import { builtinEngines, watchedKinds, watchSpecOf } from '../src/petstore-controller.ts';
+import { toWire } from '../src/k8s/wire.ts';
+import { builtinEngines, watchedKindsWhere, watchSpecOf } from '../src/petstore-controller.ts';
 import { builtinDefaults } from '../src/spec/operator-defaults.ts';
 
 export interface Write {
@@ -43,7 +44,8 @@ function recordingClient(writes: Write[]): KubeClient {
 async function snapshot(namespace: string): Promise<ObjectCache> {
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig());
   const byKind = new Map<ResourceKind, KubernetesObject[]>();
-  for (const kind of watchedKinds) {
+  // The test cluster does not serve the Prometheus Operator's kinds.
+  for (const kind of watchedKindsWhere(false)) {
     const spec = watchSpecOf(kind);
     const list = await objects.list(
       apiVersionOf(kind),
@@ -55,7 +57,11 @@ async function snapshot(namespace: string): Promise<ObjectCache> {
       undefined,
       spec.labelSelector,
     );
-    byKind.set(kind, list.items);
+    // As the informers hold them: wire JSON (client-node's models rename `from`, `default`), with apiVersion and kind.
+    byKind.set(
+      kind,
+      list.items.map((item) => toWire({ ...item, apiVersion: apiVersionOf(kind), kind: kind.kind })),
+    );
   }
   return {
     get: <T extends KubernetesObject>(kind: ResourceKind, ns: string, name: string) =>

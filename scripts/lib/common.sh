@@ -77,29 +77,39 @@ install_hint() {
     aws) echo "install AWS CLI v2 >= $MIN_AWS_CLI_VERSION: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html" ;;
     kubectl) echo "install kubectl >= $MIN_KUBECTL_VERSION (within one minor of the cluster): https://kubernetes.io/docs/tasks/tools/" ;;
     helm) echo "install Helm >= $MIN_HELM_VERSION: https://helm.sh/docs/intro/install/" ;;
-    docker) echo "install Docker >= $MIN_DOCKER_VERSION (or Podman with its docker alias): https://docs.docker.com/engine/install/" ;;
+    docker) echo "install Docker >= $MIN_DOCKER_VERSION, or Podman >= $MIN_PODMAN_VERSION with its docker alias (podman-docker): https://docs.docker.com/engine/install/" ;;
     curl) echo "install curl with your package manager" ;;
     git) echo "install git with your package manager" ;;
   esac
 }
 
+# True when `docker` is Podman's docker alias (podman-docker), whose versions follow Podman's, not Docker's.
+docker_is_podman() {
+  docker --version 2>/dev/null | grep -qi podman
+}
+
 # require_tools <tool>...: every tool must be on PATH and at least its MIN_<TOOL>_VERSION; all problems are listed at once.
 require_tools() {
-  local tool var want have problems=()
+  local tool var want have name problems=()
   for tool in "$@"; do
     if ! command -v "$tool" >/dev/null 2>&1; then
       problems+=("$tool is not on PATH: $(install_hint "$tool")")
       continue
     fi
     var="MIN_$(printf '%s' "$tool" | tr '[:lower:]' '[:upper:]')_VERSION"
+    name=$tool
     [ "$tool" = aws ] && var=MIN_AWS_CLI_VERSION
+    if [ "$tool" = docker ] && docker_is_podman; then
+      var=MIN_PODMAN_VERSION
+      name="docker (Podman)"
+    fi
     want=${!var:-}
     [ -n "$want" ] || continue
     have=$(tool_version "$tool")
     if [ -z "$have" ]; then
       problems+=("could not read the version of $tool (is it working?): $(install_hint "$tool")")
     elif ! version_at_least "$have" "$want"; then
-      problems+=("$tool $have is too old, $want or newer is needed: $(install_hint "$tool")")
+      problems+=("$name $have is too old, $want or newer is needed: $(install_hint "$tool")")
     fi
   done
   [ ${#problems[@]} -eq 0 ] || die "missing prerequisites" "${problems[@]}"

@@ -21,6 +21,7 @@ const everything = {
     metricsNamespaces: ['monitoring', 'prometheus'],
     owner: 'pets-team',
     costCenter: 'cc-1234',
+    runbookUrl: 'https://wiki.example.com/petstore/runbook.md',
   },
   aws: { region: 'us-west-2', endpoint: 'http://127.0.0.1:5000' },
   rds: {
@@ -38,7 +39,10 @@ const everything = {
     name: 'petstore-operator',
     annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/op' },
   },
-  metrics: { serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } } },
+  metrics: {
+    serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+    prometheusRule: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+  },
   networkPolicy: { enabled: true, apiServerCIDRs: ['10.0.0.10/32'] },
   extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=384' }],
 };
@@ -179,6 +183,7 @@ describe('values reach the operator', () => {
       PETSTORE_METRICS_NAMESPACES: 'monitoring,prometheus',
       PETSTORE_DEFAULT_OWNER: 'pets-team',
       PETSTORE_DEFAULT_COST_CENTER: 'cc-1234',
+      PETSTORE_RUNBOOK_URL: 'https://wiki.example.com/petstore/runbook.md',
       RDS_DB_SUBNET_GROUP: 'pet-store-dev-databases',
       RDS_SECURITY_GROUP_IDS: 'sg-0123456789abcdef0,sg-0fedcba9876543210',
       RDS_ENGINE_VERSION: '17',

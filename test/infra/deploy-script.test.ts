@@ -44,9 +44,12 @@ const deploySteps = [
     'image.tag=abc123',
     'petstoreDefaults.apiImage=111122223333.dkr.ecr.us-west-2.amazonaws.com/pet-store-dev/api:abc123',
   ],
+  ['kubectl', 'apply --server-side', 'namespace.yaml'],
   ['kubectl', 'apply --server-side', 'petstore.yaml'],
   ['kubectl', 'wait', '--for=condition=Ready', 'petstore/pet-store'],
   ['curl', 'https://shop.example.com/api/v1/health'],
+  ['kubectl', 'apply', 'network-probe.yaml'],
+  ['kubectl', 'top pods', 'app.kubernetes.io/instance=pet-store'],
 ];
 
 describe('scripts/deploy.sh', () => {
@@ -56,6 +59,21 @@ describe('scripts/deploy.sh', () => {
     expect(run.status).toBe(0);
     expect(inOrderFound(run.calls, deploySteps)).toEqual(deploySteps.map(label));
     expect(run.stdout.trim()).toBe('https://shop.example.com/api/v1');
+  });
+
+  it('prints the load balancer URL at the end, as the deployment guide does', () => {
+    const run = runScript('deploy', dev);
+    expect(run.stderr).toContain('Pet Store API: https://shop.example.com/api/v1');
+    expect(run.stderr).toContain(
+      'load balancer: https://k8s-pets-0123456789.us-west-2.elb.amazonaws.com/api/v1 (point shop.example.com at',
+    );
+  });
+
+  it('puts the PetStore in a namespace that enforces the restricted Pod Security Standard', () => {
+    const run = runScript('deploy', [...dev, '--dry-run']);
+    expect(run.stdout).toMatch(
+      /kind: Namespace\n.*name: pet-store\n.*pod-security.kubernetes.io\/enforce: restricted\n/s,
+    );
   });
 
   it('checks health through the load balancer, so it works before DNS points at it', () => {
@@ -102,6 +120,93 @@ describe('scripts/deploy.sh', () => {
     expect(release.calls).toContainEqual(expect.stringContaining('helm upgrade --install petstore-operator'));
   });
 
+  describe('post-deploy verification of what the cluster must enforce', () => {
+    it('reads resource metrics and the HPA CPU reading, and proves the NetworkPolicy blocks a pod outside the ALB subnets', () => {
+      const run = runScript('deploy', [...prod], { env: { STANDIN_AWS_ACCOUNT: '444455556666', STANDIN_ENV: 'prod' } });
+      expect(run.stderr).not.toContain('error:');
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain('NetworkPolicy enforced: the probe pod could not reach the API');
+      expect(run.stderr).toContain('HorizontalPodAutoscaler pet-store reads 4% CPU');
+      expect(run.calls).toContainEqual(expect.stringMatching(/^kubectl .* delete job pet-store-network-probe /));
+    });
+
+    it('fails, naming the VPC CNI setting, when the probe pod reaches the API (policies stored but not enforced)', () => {
+      const run = runScript('deploy', dev, { env: { STANDIN_PROBE_OUTCOME: 'Complete:CompletionsReached' } });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('NetworkPolicies are not enforced: a pod outside the load balancer');
+      expect(run.stderr).toContain('enableNetworkPolicy');
+      expect(run.stderr).toContain('(the release itself is healthy)');
+    });
+
+    it('does not count a probe that never ran (say, an image it could not pull) as proof', () => {
+      const run = runScript('deploy', dev, { env: { STANDIN_PROBE_OUTCOME: 'Failed:DeadlineExceeded' } });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('the NetworkPolicy probe did not finish (Failed:DeadlineExceeded)');
+    });
+
+    it('fails, naming metrics-server, when there are no resource metrics, and lists every problem at once', () => {
+      const run = runScript('deploy', dev, {
+        env: { STANDIN_METRICS: '0', STANDIN_PROBE_OUTCOME: 'Complete:CompletionsReached' },
+      });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('NetworkPolicies are not enforced');
+      expect(run.stderr).toContain("kubectl top has no metrics for the PetStore's pods: is metrics-server running?");
+      expect(run.stderr).toContain('kubectl said: error: Metrics API not available');
+    });
+
+    it('fails when the HPA has no CPU reading', () => {
+      const run = runScript('deploy', [...prod], {
+        env: { STANDIN_AWS_ACCOUNT: '444455556666', STANDIN_ENV: 'prod', STANDIN_FAIL: 'get horizontalpodautoscaler' },
+      });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('HorizontalPodAutoscaler pet-store has no CPU reading, so it cannot scale');
+    });
+  });
+
+  describe('container tools', () => {
+    it('accepts Podman 4.9 answering to docker, as the deployment guide was tested with', () => {
+      const run = runScript('deploy', dev, { env: { STANDIN_PODMAN: '1', STANDIN_DOCKER_VERSION: '4.9.3' } });
+      expect(run.stderr).not.toContain('error:');
+      expect(run.status).toBe(0);
+      expect(run.calls).toContainEqual(expect.stringContaining('docker push'));
+    });
+
+    it('refuses a Podman older than 4.9, saying it is Podman', () => {
+      const run = runScript('deploy', dev, { env: { STANDIN_PODMAN: '1', STANDIN_DOCKER_VERSION: '4.3.1' } });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('docker (Podman) 4.3.1 is too old, 4.9.0 or newer is needed');
+    });
+  });
+
+  it('with --monitoring, installs kube-prometheus-stack (its CRDs first) before the operator, with its monitors on', () => {
+    const run = runScript('deploy', [...dev, '--monitoring']);
+    expect(run.status).toBe(0);
+    const steps = [
+      ['helm upgrade --install cluster-autoscaler'],
+      ['helm show crds prometheus-community/kube-prometheus-stack', '--version 79.7.1'],
+      [
+        'helm upgrade --install kube-prometheus-stack',
+        '--namespace monitoring',
+        '--version 79.7.1',
+        'serviceMonitorSelectorNilUsesHelmValues=false',
+        'ruleSelectorNilUsesHelmValues=false',
+        'grafana.sidecar.dashboards.searchNamespace=ALL',
+      ],
+      [
+        'helm upgrade --install petstore-operator',
+        'metrics.serviceMonitor.enabled=true',
+        'metrics.prometheusRule.enabled=true',
+      ],
+    ];
+    expect(inOrderFound(run.calls, steps)).toEqual(steps.map(label));
+  });
+
+  it('without --monitoring, installs no Prometheus stack and leaves the operator release’s monitoring values as they are', () => {
+    const run = runScript('deploy', dev);
+    expect(run.calls.filter((call) => call.includes('kube-prometheus-stack'))).toEqual([]);
+    expect(run.calls.filter((call) => call.includes('metrics.'))).toEqual([]);
+  });
+
   describe('refuses to start', () => {
     it('when a tool is missing, naming it and how to install it, before touching anything', () => {
       const run = runScript('deploy', dev, { omit: ['helm'] });
@@ -139,7 +244,7 @@ describe('scripts/deploy.sh', () => {
       const run = runScript('deploy', ['--environment', 'qa', '--host', 'shop.example.com']);
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain('unknown environment "qa"');
-      expect(run.stderr).toContain('known environments: dev prod');
+      expect(run.stderr).toContain('known environments: dev prod staging');
     });
 
     it('when the working tree is dirty and no image tag is given (tags are immutable)', () => {
@@ -171,6 +276,22 @@ describe('scripts/deploy.sh', () => {
       expect(run.status).toBe(0);
       expect(run.stderr).toContain('does not run abc123');
       expect(run.calls.filter((call) => call.startsWith('helm rollback'))).toEqual([]);
+    });
+
+    it('rolls back to the Helm revision asked for', () => {
+      const manual = dev.filter((arg) => arg !== '--image-tag' && arg !== 'abc123');
+      const run = runScript('deploy', [...manual, '--rollback', '--revision', '3']);
+      expect(run.status).toBe(0);
+      expect(run.calls).toContainEqual(expect.stringMatching(/^helm rollback petstore-operator 3 /));
+    });
+
+    it('refuses a revision that is not a number, or one without --rollback', () => {
+      const words = runScript('deploy', [...dev, '--rollback', '--revision', 'previous']);
+      expect(words.status).not.toBe(0);
+      expect(words.stderr).toContain('--revision must be a Helm revision number');
+      const alone = runScript('deploy', [...dev, '--revision', '3']);
+      expect(alone.status).not.toBe(0);
+      expect(alone.stderr).toContain('--revision only goes with --rollback');
     });
 
     it('refuses to roll back a release that has no previous revision', () => {

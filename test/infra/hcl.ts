@@ -85,3 +85,12 @@ export function nested(block: Block, name: string): Block {
   if (!Array.isArray(value) || value.length === 0) throw new Error(`no ${name} block`);
   return value[0] as Block;
 }
+
+/** Every tests/*.tftest.hcl file of the module, parsed, by file name. */
+export async function loadTerraformTests(directory: string = infraDir): Promise<Record<string, Parsed>> {
+  const testsDir = path.join(directory, 'tests');
+  const parsed: Record<string, Parsed> = {};
+  for (const file of readdirSync(testsDir).filter((name) => name.endsWith('.tftest.hcl')))
+    parsed[file] = await parseHcl(file, readFileSync(path.join(testsDir, file), 'utf8'));
+  return parsed;
+}

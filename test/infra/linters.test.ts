@@ -17,6 +17,8 @@ const shellScripts = [
   'scripts/lib/common.sh',
   'test/infra/stand-ins/stand-in.sh',
   'test/tools/provision-go-tools.sh',
+  'test/tools/provision-prometheus.sh',
+  'test/tools/provision-monitoring-crds.sh',
 ];
 
 describe('infrastructure linters', () => {
@@ -29,7 +31,7 @@ describe('infrastructure linters', () => {
     expect(result.status === 0 ? '' : result.output).toBe('');
   });
 
-  it.each(['dev', 'prod'])('tflint: no findings with environments/%s.tfvars', (environment) => {
+  it.each(['dev', 'staging', 'prod'])('tflint: no findings with environments/%s.tfvars', (environment) => {
     const tflint = requireTool('tflint');
     const result = runTool(tflint, [
       '--chdir',

@@ -18,6 +18,9 @@ const applied: Record<string, unknown> = {
   'var.aws_region': 'us-west-2',
   'aws_db_subnet_group.operator.name': 'pet-store-dev-databases',
   'aws_security_group.databases.id': 'sg-0123456789abcdef0',
+  'local.rds_engine_major_version': '17',
+  '(local.rds_engine_major_version)': '17',
+  'aws_db_parameter_group.postgres.name': 'pet-store-dev-postgres17',
   'var.public_subnet_cidrs': ['10.0.101.0/24', '10.0.102.0/24', '10.0.103.0/24'],
   'var.private_subnet_cidrs': ['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24'],
   'var.owner': 'pets-team',
@@ -33,7 +36,7 @@ function evaluate(value: unknown): unknown {
   }
   if (Array.isArray(value)) return value.map(evaluate);
   if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, evaluate(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [String(evaluate(key)), evaluate(item)]));
   return value;
 }
 
@@ -107,6 +110,9 @@ describe('values for charts/petstore-operator', () => {
       CLUSTER_NAME: 'pet-store-dev',
       RDS_DB_SUBNET_GROUP: 'pet-store-dev-databases',
       RDS_SECURITY_GROUP_IDS: 'sg-0123456789abcdef0',
+      // The parameter group of rds.tf (rds.force_ssl=1, slow statements logged) for the version new databases run.
+      RDS_ENGINE_VERSION: '17',
+      RDS_DB_PARAMETER_GROUPS: '17=pet-store-dev-postgres17',
       AWS_REGION: 'us-west-2',
       PETSTORE_API_IMAGE: '111122223333.dkr.ecr.us-west-2.amazonaws.com/pet-store-dev/api:abc123',
       PETSTORE_ALLOWED_CIDRS: '10.0.101.0/24,10.0.102.0/24,10.0.103.0/24',

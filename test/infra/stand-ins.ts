@@ -1,7 +1,8 @@
 // Runs scripts/deploy.sh and scripts/cleanup.sh against stand-in CLIs (test/infra/stand-ins/stand-in.sh) that record
 // every call. PATH holds only the stand-ins and a few basic utilities, so a real aws, kubectl or terraform on the
-// machine can never be reached, and leaving a stand-in out simulates a missing tool.
-import { execFileSync, spawnSync } from 'node:child_process';
+// machine can never be reached, and leaving a stand-in out simulates a missing tool. Cluster tests put the real kubectl
+// and helm in place of their stand-ins (`real`), pointed at the local cluster through STANDIN_KUBECONFIG.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ const utilities = [
   'sed',
   'grep',
   'head',
+  'tail',
   'tr',
   'sort',
   'wc',
@@ -42,6 +44,21 @@ export interface StandInEnvironment {
   STANDIN_FAIL?: string;
   STANDIN_GIT_DIRTY?: string;
   STANDIN_ENV?: string;
+  STANDIN_PODMAN?: '0' | '1';
+  STANDIN_DOCKER_VERSION?: string;
+  /** The probe Job's final condition, "<type>:<reason>" (default Failed:BackoffLimitExceeded: policies enforced). */
+  STANDIN_PROBE_OUTCOME?: string;
+  /** 0: no resource metrics API (kubectl top fails, the HPA has no CPU reading). */
+  STANDIN_METRICS?: '0' | '1';
+  VERIFY_ATTEMPTS?: string;
+  /** A kubeconfig `aws eks update-kubeconfig` copies into place (its context named after the cluster, pet-store-<env>). */
+  STANDIN_KUBECONFIG?: string;
+  STANDIN_OPERATOR_NAMESPACE?: string;
+  /** The JSON of `terraform output -json operator_helm_values`. */
+  STANDIN_OPERATOR_VALUES?: string;
+  PETSTORE_OPERATOR_CHART?: string;
+  EKS_CHARTS_REPOSITORY?: string;
+  AUTOSCALER_CHARTS_REPOSITORY?: string;
   VERIFY_RETRY_SECONDS?: string;
 }
 
@@ -59,12 +76,19 @@ function which(command: string): string {
   return execFileSync('bash', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim();
 }
 
-/** A directory with the stand-ins (all but `omit`) and the basic utilities, plus a fake operator chart. */
-export function createSandbox(omit: StandInTool[] = []): { bin: string; chart: string; log: string } {
+/** Real binaries to put on PATH instead of stand-ins, by tool. */
+export type RealTools = Partial<Record<StandInTool, string>>;
+
+/** A directory with the stand-ins (all but `omit`, and real binaries for `real`) and the basic utilities, plus a fake
+ *  operator chart. */
+export function createSandbox(
+  omit: StandInTool[] = [],
+  real: RealTools = {},
+): { bin: string; chart: string; log: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'petstore-scripts-'));
   const bin = path.join(dir, 'bin');
   mkdirSync(bin);
-  for (const tool of standInTools) if (!omit.includes(tool)) symlinkSync(standIn, path.join(bin, tool));
+  for (const tool of standInTools) if (!omit.includes(tool)) symlinkSync(real[tool] ?? standIn, path.join(bin, tool));
   for (const utility of utilities) symlinkSync(which(utility), path.join(bin, utility));
   const chart = path.join(dir, 'chart');
   mkdirSync(chart);
@@ -72,32 +96,63 @@ export function createSandbox(omit: StandInTool[] = []): { bin: string; chart: s
   return { bin, chart, log: path.join(dir, 'calls.log') };
 }
 
+export interface ScriptOptions {
+  env?: StandInEnvironment;
+  /** Tools left off PATH. */
+  omit?: StandInTool[];
+  /** Real binaries instead of stand-ins. */
+  real?: RealTools;
+}
+
+function prepare(script: 'deploy' | 'cleanup', args: string[], options: ScriptOptions) {
+  const sandbox = createSandbox(options.omit, options.real);
+  const command = [which('bash'), path.join(repoRoot, 'scripts', `${script}.sh`), ...args] as const;
+  const env = {
+    PATH: sandbox.bin,
+    HOME: path.dirname(sandbox.bin),
+    STANDIN_LOG: sandbox.log,
+    PETSTORE_OPERATOR_CHART: sandbox.chart,
+    VERIFY_RETRY_SECONDS: '0',
+    VERIFY_ATTEMPTS: '2',
+    ...options.env,
+  };
+  const collect = (status: number | null, stdout: string, stderr: string): ScriptRun => {
+    const calls = existsSync(sandbox.log) ? readFileSync(sandbox.log, 'utf8').split('\n').filter(Boolean) : [];
+    const planned = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('[dry-run] ') && !line.startsWith('[dry-run]   '))
+      .map((line) => line.slice('[dry-run] '.length));
+    return { status, stdout, stderr, calls, planned };
+  };
+  return { command, env, collect };
+}
+
 /** Runs scripts/<script>.sh with the stand-ins; `omit` leaves tools off PATH. */
-export function runScript(
+export function runScript(script: 'deploy' | 'cleanup', args: string[], options: ScriptOptions = {}): ScriptRun {
+  const { command, env, collect } = prepare(script, args, options);
+  const [bash, ...rest] = command;
+  const result = spawnSync(bash, rest, { cwd: repoRoot, encoding: 'utf8', env });
+  if (result.error) throw result.error;
+  return collect(result.status, result.stdout, result.stderr);
+}
+
+/** runScript without blocking the event loop, for tests that serve something the script calls (a chart repository). */
+export function runScriptAsync(
   script: 'deploy' | 'cleanup',
   args: string[],
-  options: { env?: StandInEnvironment; omit?: StandInTool[] } = {},
-): ScriptRun {
-  const sandbox = createSandbox(options.omit);
-  const result = spawnSync(which('bash'), [path.join(repoRoot, 'scripts', `${script}.sh`), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: {
-      PATH: sandbox.bin,
-      HOME: path.dirname(sandbox.bin),
-      STANDIN_LOG: sandbox.log,
-      PETSTORE_OPERATOR_CHART: sandbox.chart,
-      VERIFY_RETRY_SECONDS: '0',
-      ...options.env,
-    },
+  options: ScriptOptions = {},
+): Promise<ScriptRun> {
+  const { command, env, collect } = prepare(script, args, options);
+  const [bash, ...rest] = command;
+  return new Promise((resolve, reject) => {
+    const child = spawn(bash, rest, { cwd: repoRoot, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status) => resolve(collect(status, stdout, stderr)));
   });
-  if (result.error) throw result.error;
-  const calls = existsSync(sandbox.log) ? readFileSync(sandbox.log, 'utf8').split('\n').filter(Boolean) : [];
-  const planned = result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('[dry-run] ') && !line.startsWith('[dry-run]   '))
-    .map((line) => line.slice('[dry-run] '.length));
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls, planned };
 }
 
 /** Index of the first line containing every fragment, or -1. */

@@ -6,7 +6,11 @@ import { infraDir, loadTerraformModule, loadTfvars, nested, parseHcl, type Block
 import { repoRoot } from './tools.ts';
 
 const tf = await loadTerraformModule();
-const environments = { dev: await loadTfvars('dev'), prod: await loadTfvars('prod') };
+const environments = {
+  dev: await loadTfvars('dev'),
+  staging: await loadTfvars('staging'),
+  prod: await loadTfvars('prod'),
+};
 const variableDefault = (name: string): unknown => tf.variable[name]?.default;
 const module = (name: string): Block => {
   const block = tf.module[name];
@@ -45,6 +49,7 @@ describe('VPC', () => {
       one_nat_gateway_per_az: '${var.nat_gateway_mode == "one_per_az"}',
     });
     expect(environments.dev.nat_gateway_mode).toBe('single');
+    expect(environments.staging.nat_gateway_mode).toBe('single');
     expect(environments.prod.nat_gateway_mode).toBe('one_per_az');
   });
 
@@ -96,11 +101,26 @@ describe('EKS', () => {
   it('installs the Pod Identity agent and the CNI before the nodes, and uses no IRSA', () => {
     const addons = eks.addons as Record<string, Block>;
     expect(addons['eks-pod-identity-agent']).toEqual({ before_compute: true });
-    expect(addons['vpc-cni']).toEqual({ before_compute: true });
+    expect(addons['vpc-cni']).toMatchObject({ before_compute: true });
     expect(Object.keys(addons)).toEqual(
       expect.arrayContaining(['coredns', 'kube-proxy', 'amazon-cloudwatch-observability']),
     );
     expect(eks.enable_irsa).toBe(false);
+  });
+
+  it('enforces NetworkPolicies: the VPC CNI runs its network policy node agent', () => {
+    const vpcCni = (eks.addons as Record<string, Block>)['vpc-cni'];
+    expect(vpcCni?.configuration_values).toBe('${jsonencode({ enableNetworkPolicy = "true" })}');
+  });
+
+  it('serves resource metrics (metrics-server add-on), which HorizontalPodAutoscalers and kubectl top read', () => {
+    expect((eks.addons as Record<string, Block>)['metrics-server']).toEqual({});
+  });
+
+  it('states why it departs from the seeds: AL2023 nodes, Pod Identity, per-environment names', () => {
+    expect(tf.files['eks.tf']).toContain('The seeds ask for Amazon Linux 2; EKS publishes no AL2 AMIs');
+    expect(tf.files['eks.tf']).toContain("instead of the seeds' IRSA");
+    expect(tf.files['main.tf']).toContain('The seeds name one cluster and one repository');
   });
 
   it('lets the control plane reach admission webhooks on 9443', () => {
@@ -124,6 +144,7 @@ describe('EKS', () => {
   it('keeps the API endpoint private unless CIDRs are named, and never opens it to the world', () => {
     expect(eks.endpoint_public_access).toBe('${length(var.endpoint_public_access_cidrs) > 0}');
     expect(environments.prod.endpoint_public_access_cidrs).toEqual([]);
+    expect(environments.staging.endpoint_public_access_cidrs).not.toEqual([]);
     for (const vars of Object.values(environments))
       expect(vars.endpoint_public_access_cidrs).not.toContain('0.0.0.0/0');
   });
@@ -280,6 +301,16 @@ describe('conventions', () => {
       expect([name, typeof variable.type, typeof variable.description]).toEqual([name, 'string', 'string']);
     }
     for (const name of mustValidate) expect([name, Array.isArray(tf.variable[name]?.validation)]).toEqual([name, true]);
+  });
+
+  it('has a tfvars file for every environment the variable accepts, and the variable accepts every tfvars file', () => {
+    expect(tf.variable.environment?.validation).toEqual([
+      expect.objectContaining({ condition: '${contains(["dev", "staging", "prod"], var.environment)}' }),
+    ]);
+    for (const [name, vars] of Object.entries(environments)) expect([name, vars.environment]).toEqual([name, name]);
+    // ...and each has the seeds' Environment tag value.
+    for (const line of ['dev     = "development"', 'staging = "staging"', 'prod    = "production"'])
+      expect(tf.locals.environment_tag).toContain(line);
   });
 
   it('refuses to run against another AWS account than the environment names', () => {

@@ -13,6 +13,8 @@ const hints: Record<string, string> = {
   actionlint: `bash test/tools/provision-go-tools.sh (needs Go and the Go module proxy), or ${provisionAll}`,
   checkov: `${provisionAll} (a Python virtualenv from PyPI)`,
   shellcheck: 'sudo apt-get install shellcheck (scripts/provision-tools.sh installs it when missing)',
+  promtool: `bash test/tools/provision-prometheus.sh (builds it from the Go module proxy; needs Go), or ${provisionAll}`,
+  prometheus: `bash test/tools/provision-prometheus.sh (builds it from the Go module proxy; needs Go), or ${provisionAll}`,
   helm: 'bash test/cluster/provision-binaries.sh helm (versions in test/cluster/versions.env)',
 };
 

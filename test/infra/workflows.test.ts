@@ -121,6 +121,44 @@ describe('delivery from main', () => {
   });
 });
 
+describe('manual rollback', () => {
+  const rollback = workflow('rollback.yml');
+  const job = rollback.jobs.rollback;
+
+  it('is dispatched by hand for a named environment, optionally to a given Helm revision', () => {
+    expect(Object.keys(rollback.on)).toEqual(['workflow_dispatch']);
+    const inputs = (rollback.on.workflow_dispatch as { inputs: Record<string, { type: string; options?: string[] }> })
+      .inputs;
+    expect(inputs.environment).toMatchObject({ type: 'choice', options: ['dev', 'staging', 'prod'] });
+    expect(inputs.revision).toMatchObject({ type: 'string' });
+    const environments = readdirSync(path.join(repoRoot, 'infra-terraform/environments')).map((file) =>
+      file.replace(/\.tfvars$/, ''),
+    );
+    expect([...(inputs.environment?.options ?? [])].sort()).toEqual(environments.sort());
+  });
+
+  it('rolls back with scripts/deploy.sh --rollback, which checks health again, and changes nothing else', () => {
+    const runs = steps(job).filter((step) => step.run?.includes('scripts/deploy.sh'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.run).toContain('--rollback ${REVISION:+--revision "$REVISION"}');
+    expect(runs[0]?.run).not.toMatch(/--phase|--image-tag/);
+  });
+
+  it('needs the same approval as a prod deployment, and never runs during one', () => {
+    expect(job?.environment?.name).toBe(deploy.jobs.deploy?.environment?.name);
+    expect((job as { concurrency?: unknown }).concurrency).toEqual(
+      (deploy.jobs.deploy as { concurrency?: unknown }).concurrency,
+    );
+  });
+
+  it('gets AWS credentials from OIDC with write access to nothing in the repository', () => {
+    expect(rollback.permissions).toEqual({ contents: 'read' });
+    expect(job?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const credentials = steps(job).find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(credentials?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}' });
+  });
+});
+
 describe('supply chain', () => {
   it('pins every action to a full commit SHA, with the version in a comment', () => {
     const uses = Object.values(text).flatMap((content) => [...content.matchAll(/uses: (\S+)(.*)$/gm)]);

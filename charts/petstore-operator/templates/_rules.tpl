@@ -37,4 +37,7 @@ namespace (templates/rbac.yaml). No wildcards.
 - apiGroups: [policy]
   resources: [poddisruptionbudgets]
   verbs: [get, list, watch, create, patch, delete]
+- apiGroups: [monitoring.coreos.com]
+  resources: [prometheusrules, servicemonitors]
+  verbs: [get, list, watch, create, patch, delete]
 {{- end }}

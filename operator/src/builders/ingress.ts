@@ -24,11 +24,11 @@ export function wantsIngress({ spec }: BuildInputs): boolean {
   return spec.ingress !== undefined;
 }
 
-/** An ALB Ingress for the API path, HTTPS with an ACM certificate when TLS is set. */
+/** An ALB Ingress for the API path. */
 export function buildIngress({ petStore, spec }: BuildInputs): V1Ingress {
   const ingress = required(spec.ingress, 'spec.ingress');
   const names = childNames(petStore);
-  const tls = ingress.certificateArn !== undefined;
+  const tls = servesHttps(ingress);
   const annotations: Record<string, string> = {
     [`${alb}/scheme`]: ingress.scheme,
     [`${alb}/target-type`]: 'ip',
@@ -41,8 +41,9 @@ export function buildIngress({ petStore, spec }: BuildInputs): V1Ingress {
     // The API keeps idle connections 65 s, longer than this idle timeout, so the ALB never reuses a closed one.
     [`${alb}/load-balancer-attributes`]: 'idle_timeout.timeout_seconds=60',
   };
-  if (ingress.certificateArn !== undefined) {
-    annotations[`${alb}/certificate-arn`] = ingress.certificateArn;
+  if (tls) {
+    // Without an ARN, the controller finds the ACM certificate for spec.tls hosts, and fails rather than serve HTTP.
+    if (ingress.certificateArn !== undefined) annotations[`${alb}/certificate-arn`] = ingress.certificateArn;
     annotations[`${alb}/ssl-redirect`] = '443';
     annotations[`${alb}/ssl-policy`] = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
   }
@@ -71,10 +72,15 @@ export function buildIngress({ petStore, spec }: BuildInputs): V1Ingress {
   };
 }
 
+/** TLS for all external traffic: an internet-facing load balancer serves HTTPS only; an internal one when given a
+ *  certificate. */
+export function servesHttps(ingress: NonNullable<ResolvedSpec['ingress']>): boolean {
+  return ingress.certificateArn !== undefined || ingress.scheme === 'internet-facing';
+}
+
 /** Where users reach the API, as status.url shows it. */
 export function serviceUrl(petStore: PetStore, spec: ResolvedSpec): string {
-  if (spec.ingress)
-    return `${spec.ingress.certificateArn ? 'https' : 'http'}://${spec.ingress.host}${spec.ingress.path}`;
+  if (spec.ingress) return `${servesHttps(spec.ingress) ? 'https' : 'http'}://${spec.ingress.host}${spec.ingress.path}`;
   const names = childNames(petStore);
   return `http://${names.service}.${petStore.metadata.namespace}.svc/api/v1`;
 }

@@ -7,6 +7,10 @@ import { childNames, sharedNames } from '../builders/metadata.ts';
 import { buildMigrationJob, migrationJobName, migrationLabel, wantsMigrationJob } from '../builders/migration-job.ts';
 import { buildNetworkPolicy, wantsNetworkPolicy } from '../builders/network-policy.ts';
 import { buildPodDisruptionBudget, wantsPodDisruptionBudget } from '../builders/pod-disruption-budget.ts';
+import { buildDashboardConfigMap, dashboardName } from '../builders/monitoring/grafana-dashboard.ts';
+import { buildPrometheusRule, prometheusRuleName } from '../builders/monitoring/prometheus-rule.ts';
+import { buildServiceMonitor, serviceMonitorName } from '../builders/monitoring/service-monitor.ts';
+import { wantsMonitoring } from '../builders/monitoring/wants-monitoring.ts';
 import { buildLimitRange, buildResourceQuota, wantsNamespaceQuota } from '../builders/resource-quota.ts';
 import { buildSecret } from '../builders/secret.ts';
 import { buildService } from '../builders/service.ts';
@@ -24,15 +28,8 @@ import { waitFor } from './dependent.ts';
  * Adding a child: a builder in builders/ with its table test, one entry here, `node scripts/generate.ts`.
  */
 export const dependents: readonly Dependent[] = [
-  {
-    // The database comes first: every child that reaches it needs its connection (the Secret, the pods).
-    id: 'database',
-    policy: 'external',
-    dependsOn: [],
-    engine: (spec, engines) => engines[spec.database.engine],
-    describe: (petStore) => `database of PetStore ${petStore.metadata.namespace}/${petStore.metadata.name}`,
-  } satisfies ExternalDependent,
-  // Namespace-wide quota objects, summed over every PetStore of the namespace (a quota is namespace-wide).
+  // Namespace-wide quota objects, summed over every PetStore of the namespace (a quota is namespace-wide). They need
+  // nothing else, so they come first: a PetStore waiting for its database is already counted.
   {
     id: 'resourceQuota',
     policy: 'shared',
@@ -51,6 +48,14 @@ export const dependents: readonly Dependent[] = [
     when: wantsNamespaceQuota,
     desired: buildLimitRange,
   } satisfies SharedDependent,
+  {
+    // The database: every child below needs its connection (the Secret, the pods), so they wait for it.
+    id: 'database',
+    policy: 'external',
+    dependsOn: [],
+    engine: (spec, engines) => engines[spec.database.engine],
+    describe: (petStore) => `database of PetStore ${petStore.metadata.namespace}/${petStore.metadata.name}`,
+  } satisfies ExternalDependent,
   // What the pods (and the migration Job's pod) mount and run as, and the network they live in, before any pod exists.
   child({
     id: 'serviceAccount',
@@ -147,6 +152,34 @@ export const dependents: readonly Dependent[] = [
     name: (i) => childNames(i.petStore).ingress,
     when: wantsIngress,
     desired: buildIngress,
+  }),
+  // Monitoring, where the cluster serves the Prometheus Operator's kinds: scrape, alerts, dashboard.
+  child({
+    id: 'serviceMonitor',
+    policy: 'apply',
+    dependsOn: ['service'],
+    kind: kinds.ServiceMonitor,
+    name: (i) => serviceMonitorName(i.petStore),
+    when: wantsMonitoring,
+    desired: buildServiceMonitor,
+  }),
+  child({
+    id: 'prometheusRule',
+    policy: 'apply',
+    dependsOn: ['database'],
+    kind: kinds.PrometheusRule,
+    name: (i) => prometheusRuleName(i.petStore),
+    when: wantsMonitoring,
+    desired: buildPrometheusRule,
+  }),
+  child({
+    id: 'dashboard',
+    policy: 'apply',
+    dependsOn: ['database'],
+    kind: kinds.ConfigMap,
+    name: (i) => dashboardName(i.petStore),
+    when: wantsMonitoring,
+    desired: buildDashboardConfigMap,
   }),
 ];
 

@@ -5,6 +5,8 @@ import { serviceUrl } from '../builders/ingress.ts';
 import type { DatabaseState } from '../database/engine.ts';
 import type { ResolvedSpec } from '../spec/resolved-spec.ts';
 import type { ReconcileProblem } from './error-policy.ts';
+import { monitoringStatus } from './monitoring-status.ts';
+import { replicaFailure } from './rollout/workload-problems.ts';
 
 /** Where the schema migration for the wanted image stands (the migration dependent's phase). */
 export interface MigrationState {
@@ -109,6 +111,18 @@ function verdict(observation: Observation): Verdict {
       stalled: true,
     };
   }
+  // Pods that cannot be created say why (quota, admission, a missing ServiceAccount) rather than "0 of 1 updated".
+  const cannotCreate = rollout.complete ? undefined : replicaFailure(deployment);
+  if (cannotCreate) {
+    return {
+      ready: false,
+      reason: cannotCreate.reason,
+      message: cannotCreate.message,
+      reconciling: true,
+      degraded: true,
+      stalled: false,
+    };
+  }
   if (!rollout.complete) {
     return {
       ready: false,
@@ -204,6 +218,7 @@ export function computeStatus(observation: Observation): PetStoreStatus {
     replicasSummary: `${readyReplicas}/${replicas}`,
     selector,
     ...(spec ? { url: serviceUrl(petStore, spec) } : {}),
+    ...(spec ? { monitoring: monitoringStatus(spec.monitoring, spec.monitoring.served) } : {}),
     ...(spec
       ? {
           database: {

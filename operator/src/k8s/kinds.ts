@@ -29,6 +29,9 @@ export const kinds = {
   ResourceQuota: kindOf('', 'v1', 'ResourceQuota', 'resourcequotas'),
   LimitRange: kindOf('', 'v1', 'LimitRange', 'limitranges'),
   Job: kindOf('batch', 'v1', 'Job', 'jobs'),
+  // The Prometheus Operator's, served only where its CRDs are installed (k8s/discovery.ts).
+  ServiceMonitor: kindOf('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors'),
+  PrometheusRule: kindOf('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules'),
 } as const;
 
 export type KindName = keyof typeof kinds;

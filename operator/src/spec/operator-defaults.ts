@@ -13,6 +13,10 @@ export interface OperatorDefaults {
   /** Owner and Cost-Center tags when spec.tags leaves them unset. */
   owner: string;
   costCenter: string;
+  /** Where docs/runbook.md is published; the PetStore alerts' runbook_url links point at its sections. */
+  runbookUrl: string;
+  /** Whether the cluster serves the Prometheus Operator's kinds; set from discovery when the operator starts. */
+  monitoringServed?: boolean;
 }
 
 export const builtinDefaults: OperatorDefaults = {
@@ -25,4 +29,5 @@ export const builtinDefaults: OperatorDefaults = {
   ingressClassName: 'alb',
   owner: 'unassigned',
   costCenter: 'unassigned',
+  runbookUrl: 'https://github.com/example/petstore-operator/blob/main/docs/runbook.md',
 };

@@ -1,5 +1,11 @@
 import type { DatabaseEngine, PetStore, PetStoreSpec } from '../api/v1alpha1/petstore.ts';
 import type { OperatorDefaults } from './operator-defaults.ts';
+import {
+  resolveMonitoring,
+  resolveRollout,
+  type ResolvedMonitoring,
+  type ResolvedRollout,
+} from './resolved-monitoring.ts';
 
 type Quantities = Record<string, string>;
 
@@ -31,6 +37,8 @@ export interface ResolvedSpec {
   quotaEnabled: boolean;
   serviceAccountAnnotations: Record<string, string>;
   tags: { owner: string; costCenter: string };
+  monitoring: ResolvedMonitoring;
+  rollout: ResolvedRollout;
 }
 
 export const defaultResources = {
@@ -50,7 +58,7 @@ export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): Res
   return {
     image: spec.image ?? defaults.apiImage,
     environment,
-    logLevel: spec.config?.logLevel ?? 'info',
+    logLevel: normalLogLevel(spec.config?.logLevel ?? 'info'),
     paginationLimit: spec.config?.paginationLimit ?? 20,
     corsOrigins: spec.config?.corsOrigins ?? [],
     replicas: engine === 'sqlite' ? 1 : (spec.replicas ?? 2),
@@ -100,6 +108,8 @@ export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): Res
     quotaEnabled: spec.quota?.enabled ?? true,
     serviceAccountAnnotations: stringsOnly(spec.serviceAccount?.annotations),
     tags: { owner: spec.tags?.owner ?? defaults.owner, costCenter: spec.tags?.costCenter ?? defaults.costCenter },
+    monitoring: resolveMonitoring(spec, defaults.runbookUrl, defaults.monitoringServed ?? false),
+    rollout: resolveRollout(spec),
   };
 }
 
@@ -122,4 +132,10 @@ function stringsOnly(values: Record<string, string | undefined> | undefined): Re
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values ?? {})) if (value !== undefined) out[key] = value;
   return out;
+}
+
+/** The API's lower-case level for a CRD spelling: INFO is info, and Python's WARNING and CRITICAL are warn and fatal. */
+export function normalLogLevel(level: string): string {
+  const lower = level.toLowerCase();
+  return ({ warning: 'warn', critical: 'fatal' } as Record<string, string>)[lower] ?? lower;
 }

@@ -1,6 +1,5 @@
-// What reaches the API and what it reaches: Service, NetworkPolicy, Ingress.
+// What reaches the API and what it reaches: Service and NetworkPolicy (the Ingress: ingress.test.ts).
 import { describe, expect, it } from '@jest/globals';
-import { buildIngress } from '../../src/builders/ingress.ts';
 import { buildNetworkPolicy } from '../../src/builders/network-policy.ts';
 import { buildService } from '../../src/builders/service.ts';
 import { external, inputs } from './inputs.ts';
@@ -27,25 +26,5 @@ describe('buildNetworkPolicy', () => {
     expect(rule?._from?.[0]).toEqual({ ipBlock: { cidr: '10.9.0.0/24' } });
     expect(rule?._from?.[1]?.namespaceSelector?.matchExpressions?.[0]?.values).toEqual(['monitoring']);
     expect(rule?.ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
-  });
-});
-
-describe('buildIngress', () => {
-  it.each([
-    ['no TLS: HTTP only, no redirect', undefined, '[{"HTTP":80}]', undefined],
-    [
-      'TLS: HTTPS and a redirect',
-      'arn:aws:acm:us-west-2:123456789012:certificate/x',
-      '[{"HTTP":80},{"HTTPS":443}]',
-      '443',
-    ],
-  ])('%s', (_case, certificateArn, listen, redirect) => {
-    const ingress = buildIngress(
-      inputs({ ingress: { host: 'shop.example.com', ...(certificateArn ? { tls: { certificateArn } } : {}) } }),
-    );
-    const annotations = ingress.metadata?.annotations ?? {};
-    expect(annotations['alb.ingress.kubernetes.io/listen-ports']).toBe(listen);
-    expect(annotations['alb.ingress.kubernetes.io/ssl-redirect']).toBe(redirect);
-    expect(ingress.spec?.tls !== undefined).toBe(certificateArn !== undefined);
   });
 });

@@ -24,8 +24,10 @@ case "$tool" in
       version*) echo "Terraform v${STANDIN_TERRAFORM_VERSION:-1.11.4}" ;;
       *" output -raw cluster_name") echo "pet-store-$env" ;;
       *" output -raw kubernetes_version") echo "1.36" ;;
-      *" output -raw operator_namespace") echo "petstore-system" ;;
+      *" output -raw operator_namespace") echo "${STANDIN_OPERATOR_NAMESPACE:-petstore-system}" ;;
       *" output -json ecr_repository_urls") printf '{"api":"%s/pet-store-%s/api","operator":"%s/pet-store-%s/operator"}\n' "$registry" "$env" "$registry" "$env" ;;
+      *" output -json operator_helm_values") [ -z "${STANDIN_OPERATOR_VALUES:-}" ] || { echo "$STANDIN_OPERATOR_VALUES"; exit 0; }
+        printf '{"image":{"repository":"%s/pet-store-%s/operator"}}\n' "$registry" "$env" ;;
       *" output -json "*) echo '{}' ;;
       *) ;;
     esac
@@ -38,6 +40,13 @@ case "$tool" in
       "ecr describe-images"*) [ "${STANDIN_ECR_HAS_IMAGES:-0}" = 1 ] || { echo "ImageNotFoundException" >&2; exit 254; } ;;
       "ecr list-images"*) printf 'sha256:aaaa\tsha256:bbbb\tsha256:aaaa\n' ;;
       "ecr get-login-password"*) echo "token" ;;
+      # STANDIN_KUBECONFIG: a kubeconfig (context named after the cluster) that update-kubeconfig writes, so the real
+      # kubectl and helm of the cluster tests reach the local cluster.
+      "eks update-kubeconfig"*)
+        if [ -n "${STANDIN_KUBECONFIG:-}" ]; then
+          target=${args##*--kubeconfig }
+          cat "$STANDIN_KUBECONFIG" >"${target%% *}"
+        fi ;;
       "eks describe-cluster"*) [ "${STANDIN_CLUSTER_EXISTS:-1}" = 1 ] || { echo "ResourceNotFoundException" >&2; exit 254; } ;;
       "resourcegroupstaggingapi get-resources"*) printf '%s\n' "${STANDIN_TAGGED:-}" ;;
       *) ;;
@@ -52,6 +61,11 @@ case "$tool" in
         for i in $(seq 1 "${STANDIN_INGRESSES:-1}"); do echo "ingress.networking.k8s.io/shop-$i"; done ;;
       *"{.status.url}"*) echo "https://shop.example.com/api/v1" ;;
       *"loadBalancer.ingress"*) echo "k8s-pets-0123456789.us-west-2.elb.amazonaws.com" ;;
+      # The post-deploy NetworkPolicy probe: Failed (blocked) on a cluster that enforces policies.
+      *"get job"*"conditions"*) echo "${STANDIN_PROBE_OUTCOME:-Failed:BackoffLimitExceeded}" ;;
+      *"top pods"*)
+        if [ "${STANDIN_METRICS:-1}" = 1 ]; then echo "pet-store-7d9c-abcde   3m   61Mi"; else echo "error: Metrics API not available" >&2; exit 1; fi ;;
+      *"get horizontalpodautoscaler"*) [ "${STANDIN_METRICS:-1}" != 1 ] || echo "4" ;;
       *"apply"*) cat >/dev/null ;;
       *) ;;
     esac
@@ -69,6 +83,8 @@ case "$tool" in
   docker)
     case "$args" in
       "version --format"*) echo "${STANDIN_DOCKER_VERSION:-28.2.2}" ;;
+      # STANDIN_PODMAN=1: Podman's docker alias (podman-docker), which names itself.
+      --version) if [ "${STANDIN_PODMAN:-0}" = 1 ]; then echo "podman version ${STANDIN_DOCKER_VERSION:-4.9.3}"; else echo "Docker version ${STANDIN_DOCKER_VERSION:-28.2.2}, build e6534b4"; fi ;;
       "image inspect"*) exit 1 ;;
       login*) cat >/dev/null ;;
       *) ;;

@@ -55,9 +55,23 @@ export interface PetStoreSpec {
      */
     environment?: 'development' | 'staging' | 'production';
     /**
-     * Log level of the API (LOG_LEVEL).
+     * Log level of the API (LOG_LEVEL). The upper-case spellings of the requirements (INFO, DEBUG, WARNING, CRITICAL, ...) are accepted and normalised to the lower-case level the API reads.
      */
-    logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+    logLevel?:
+      | 'trace'
+      | 'debug'
+      | 'info'
+      | 'warn'
+      | 'error'
+      | 'fatal'
+      | 'TRACE'
+      | 'DEBUG'
+      | 'INFO'
+      | 'WARN'
+      | 'WARNING'
+      | 'ERROR'
+      | 'FATAL'
+      | 'CRITICAL';
     /**
      * Default and maximum page size of list endpoints (PAGINATION_LIMIT).
      */
@@ -145,7 +159,7 @@ export interface PetStoreSpec {
      */
     className?: string;
     /**
-     * Whether the load balancer is reachable from the internet or only inside the VPC.
+     * Whether the load balancer is reachable from the internet or only inside the VPC. An internet-facing load balancer serves HTTPS only (HTTP redirects to it) in every environment; an internal one serves HTTP unless tls is set.
      */
     scheme?: 'internet-facing' | 'internal';
     /**
@@ -153,7 +167,7 @@ export interface PetStoreSpec {
      */
     path?: string;
     /**
-     * Serve HTTPS with an ACM certificate and redirect HTTP to it. Required in production.
+     * Serve HTTPS with this ACM certificate and redirect HTTP to it. Required in production. Without it, an internet-facing load balancer still serves HTTPS only, with the ACM certificate the AWS Load Balancer Controller finds for host.
      */
     tls?: {
       /**
@@ -171,13 +185,13 @@ export interface PetStoreSpec {
      */
     enabled?: boolean;
     /**
-     * Networks allowed to reach the API (the load balancer's subnets). Defaults to the operator's configured list.
+     * Networks allowed to reach the API (the load balancer's subnets). Defaults to the operator's configured list. Each must be a /16 or narrower (IPv6: /56 or narrower), so no PetStore can open its pods to the internet.
      *
      * @maxItems 32
      */
     allowedCIDRs?: string[];
     /**
-     * Networks the pods may reach on the database port (5432) for external and rds databases. Defaults to the operator's configured list.
+     * Networks the pods may reach on the database port (5432) for external and rds databases. Defaults to the operator's configured list. Each must be a /16 or narrower (IPv6: /56 or narrower).
      *
      * @maxItems 32
      */
@@ -191,6 +205,53 @@ export interface PetStoreSpec {
      * Count this PetStore into the namespace quota (the quota exists while any PetStore enables it).
      */
     enabled?: boolean;
+  };
+  /**
+   * Prometheus monitoring of the API pods: a ServiceMonitor for their /metrics, a PrometheusRule with the alerts below plus recording rules (request rate, error ratio, p95 latency), and a Grafana dashboard ConfigMap (label grafana_dashboard=1). Needs the Prometheus Operator's monitoring.coreos.com CRDs; without them nothing is created and status.monitoring says so.
+   */
+  monitoring?: {
+    /**
+     * Create the ServiceMonitor, PrometheusRule and dashboard. Unset means on whenever the cluster has the monitoring.coreos.com CRDs (also when they are installed later); false turns it off.
+     */
+    enabled?: boolean;
+    /**
+     * Thresholds of the PrometheusRule's alerts; each alert names this PetStore and links its runbook section.
+     */
+    alerts?: {
+      /**
+       * PetStoreHighErrorRate fires when more than this percentage of requests get a 5xx answer for 5 minutes.
+       */
+      errorRatePercent?: number;
+      /**
+       * PetStoreHighLatency fires when the 95th percentile of request duration is above this for 5 minutes.
+       */
+      latencyP95Milliseconds?: number;
+      /**
+       * PetStoreHighCPU fires when a pod uses more than this percentage of its CPU limit for 5 minutes.
+       */
+      cpuPercent?: number;
+      /**
+       * PetStoreHighMemory fires when a pod uses more than this percentage of its memory limit for 5 minutes.
+       */
+      memoryPercent?: number;
+      /**
+       * PetStorePodRestarts fires when a pod's API container restarted at least this many times within 15 minutes.
+       */
+      podRestarts?: number;
+    };
+  };
+  /**
+   * How a new release (a change of image or configuration) is rolled out. A release that does not become healthy within timeout (pods crash-looping, failing readiness or image pulls, or the Deployment's progress deadline exceeded) is rolled back to the last healthy pod template; the PetStore keeps the failed spec and rolls forward when the spec changes again.
+   */
+  rollout?: {
+    /**
+     * How long a release may take to become healthy, as a duration such as 90s, 5m or 1h (30s to 24h).
+     */
+    timeout?: string;
+    /**
+     * Put the last healthy pod template back when a release fails; false only reports the failure.
+     */
+    automaticRollback?: boolean;
   };
   /**
    * The pods' ServiceAccount.
@@ -297,5 +358,90 @@ export interface PetStoreStatus {
      * The RDS instance identifier, for rds.
      */
     instanceIdentifier?: string;
+  };
+  /**
+   * The API release the Deployment runs and the last one that became healthy; automatic rollback puts the latter back (spec.rollout).
+   */
+  release?: {
+    /**
+     * A release of the API pods.
+     */
+    current?: {
+      /**
+       * Container image of the release.
+       */
+      image?: string;
+      /**
+       * Digest of the configuration and credentials the release's pods use (no secret values).
+       */
+      configChecksum?: string;
+      /**
+       * The PetStore metadata.generation that asked for the release.
+       */
+      generation?: number;
+      /**
+       * When the operator started rolling out the release.
+       */
+      since?: string;
+    };
+    /**
+     * A release of the API pods.
+     */
+    lastHealthy?: {
+      /**
+       * Container image of the release.
+       */
+      image?: string;
+      /**
+       * Digest of the configuration and credentials the release's pods use (no secret values).
+       */
+      configChecksum?: string;
+      /**
+       * The PetStore metadata.generation that asked for the release.
+       */
+      generation?: number;
+      /**
+       * When the operator started rolling out the release.
+       */
+      since?: string;
+    };
+    /**
+     * Set while the operator runs lastHealthy instead of what the spec asks because that release failed; cleared when the spec changes.
+     */
+    rolledBack?: {
+      /**
+       * Image of the failed release.
+       */
+      image?: string;
+      /**
+       * The metadata.generation whose release failed; a newer generation rolls forward.
+       */
+      generation?: number;
+      /**
+       * Why the release failed (ProgressDeadlineExceeded, CrashLoopBackOff, ImagePullFailed, ...).
+       */
+      reason?: string;
+      /**
+       * What the operator saw.
+       */
+      message?: string;
+      /**
+       * When the operator rolled back.
+       */
+      at?: string;
+    };
+  };
+  /**
+   * Whether the ServiceMonitor, PrometheusRule and dashboard exist, and why not.
+   */
+  monitoring?: {
+    /**
+     * The ServiceMonitor, PrometheusRule and dashboard ConfigMap are applied.
+     */
+    active?: boolean;
+    /**
+     * Why monitoring is off, e.g. the monitoring.coreos.com CRDs are not installed.
+     */
+    message?: string;
   };
 }

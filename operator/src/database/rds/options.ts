@@ -1,8 +1,11 @@
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { AwsRequestObserver } from './aws-metrics.ts';
 
 /** How the operator provisions RDS databases; one set for the whole operator (flags or Helm values). */
 export interface RdsDatabaseOptions {
+  /** Told about every AWS call (petstore_operator_aws_requests_total). */
+  observeAwsRequest?: AwsRequestObserver;
   /** AWS region; unset = the SDK's default chain (AWS_REGION, the profile, instance metadata). */
   region?: string;
   /** AWS endpoint; unset = the SDK's defaults (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_RDS, ...): how tests reach moto. */

@@ -3,6 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
 import type { DatabaseState, EngineContext, ResolvedDatabase } from '../engine.ts';
 import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
+import { observeAwsRequests } from './aws-metrics.ts';
 import { AwsSession, type AwsClients } from './aws-session.ts';
 import { deleteInstanceStep } from './delete-instance.ts';
 import { checkLimits } from './limits.ts';
@@ -40,6 +41,11 @@ export function createRdsDatabase(options: RdsDatabaseOptions): RdsDatabase {
     rds: options.rds ?? new RDSClient(config),
     secretsManager: options.secretsManager ?? new SecretsManagerClient(config),
   };
+  const observe = options.observeAwsRequest;
+  if (observe) {
+    observeAwsRequests(clients.rds, 'rds', observe);
+    observeAwsRequests(clients.secretsManager, 'secretsmanager', observe);
+  }
   const observations = new Observations();
   const keyOf = (petStore: PetStore) => `${petStore.metadata.namespace}/${petStore.metadata.name}`;
 
