@@ -53,6 +53,14 @@ module "cloudwatch_observability_pod_identity" {
   tags = local.required_tags
 }
 
+locals {
+  # The JSON writes its ARNs' region and account as ${Region} and ${Account}; IAM's own policy variables
+  # (${aws:PrincipalTag/...}) pass through unchanged.
+  operator_policy = replace(replace(file("${path.module}/../operator/iam/aws-policy.json"),
+    "$${Region}", var.aws_region),
+  "$${Account}", data.aws_caller_identity.current.account_id)
+}
+
 module "operator_pod_identity" {
   #checkov:skip=CKV_TF_1:Registry modules are pinned to an exact version; the registry has no commit hashes to pin to.
   source  = "terraform-aws-modules/eks-pod-identity/aws"
@@ -62,7 +70,7 @@ module "operator_pod_identity" {
 
   # The operator's least-privilege RDS + Secrets Manager policy has one source of truth, next to the operator code.
   attach_custom_policy      = true
-  source_policy_documents   = [file("${path.module}/../operator/iam/aws-policy.json")]
+  source_policy_documents   = [local.operator_policy]
   custom_policy_description = "petstore-operator: RDS PostgreSQL instances and snapshots it tagged, and their RDS-managed master secrets"
 
   associations = {

@@ -17,6 +17,10 @@ export interface OperatorConfig {
     rotationCheckIntervalMs?: number;
     /** How often an instance that is creating or modifying is looked at. */
     statusPollIntervalMs?: number;
+    /** Instance classes PetStores may ask for (empty: any). */
+    allowedInstanceClasses?: string[];
+    /** Largest storage (GiB) a PetStore may ask for. */
+    maxAllocatedStorage?: number;
   };
 }
 
@@ -43,6 +47,10 @@ export const operatorEnvironment = {
   RDS_ROTATION_CHECK_INTERVAL:
     'how often credentials of a ready RDS database are re-read, bounding how long a rotation takes to reach pods (default 5m)',
   RDS_STATUS_POLL_INTERVAL: 'how often an RDS instance that is creating or modifying is looked at (default 30s)',
+  RDS_ALLOWED_INSTANCE_CLASSES:
+    'comma-separated RDS instance classes PetStores may ask for, e.g. db.t4g.micro,db.t4g.small (unset: any)',
+  RDS_MAX_ALLOCATED_STORAGE:
+    'largest allocatedStorage / maxAllocatedStorage in GiB a PetStore may ask for (unset: no limit)',
 } as const;
 
 export class OperatorConfigError extends Error {
@@ -136,11 +144,28 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env): Operat
   };
   const rotationCheckIntervalMs = interval('RDS_ROTATION_CHECK_INTERVAL');
   const statusPollIntervalMs = interval('RDS_STATUS_POLL_INTERVAL');
+  const allowedInstanceClasses = list('RDS_ALLOWED_INSTANCE_CLASSES') ?? [];
+  for (const instanceClass of allowedInstanceClasses) {
+    if (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(instanceClass))
+      throw new OperatorConfigError(
+        'RDS_ALLOWED_INSTANCE_CLASSES',
+        `has "${instanceClass}", not an instance class such as db.t4g.micro`,
+      );
+  }
+  const maxStorageText = env.RDS_MAX_ALLOCATED_STORAGE?.trim();
+  const maxAllocatedStorage = maxStorageText ? Number(maxStorageText) : undefined;
+  if (maxAllocatedStorage !== undefined && !(Number.isInteger(maxAllocatedStorage) && maxAllocatedStorage >= 20))
+    throw new OperatorConfigError(
+      'RDS_MAX_ALLOCATED_STORAGE',
+      `has "${maxStorageText ?? ''}", expected a whole number of GiB, at least 20`,
+    );
   return {
     defaults,
     rds: {
       ...(rotationCheckIntervalMs ? { rotationCheckIntervalMs } : {}),
       ...(statusPollIntervalMs ? { statusPollIntervalMs } : {}),
+      ...(allowedInstanceClasses.length > 0 ? { allowedInstanceClasses } : {}),
+      ...(maxAllocatedStorage !== undefined ? { maxAllocatedStorage } : {}),
       dbSubnetGroupName: subnetGroup,
       vpcSecurityGroupIds: securityGroups,
       clusterName,

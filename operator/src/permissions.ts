@@ -10,15 +10,25 @@ const petStore = kinds.PetStore;
 /** Kinds the built-in database engines read one object at a time, beyond the informers (an external database URL). */
 const engineReads = new Set(Object.values(builtinEngines).flatMap((engine) => engine.reads ?? []));
 
+/**
+ * Each child kind: the informer, apply and pruning verbs; `get` for owned children (a child missing from the
+ * label-scoped cache is read by name before it is created, so an object of the same name that the operator did not
+ * create is never taken over) and for kinds an engine reads.
+ */
 function childPermissions(): Permission[] {
   const children = [...ownedKinds, ...sharedKinds];
   return children.map((kind) => {
     const ids = dependents.filter((d) => d.policy !== 'external' && d.kind === kind).map((d) => d.id);
-    const verbs: Verb[] = [...(engineReads.has(kind) ? (['get'] as const) : []), ...childVerbs];
+    const readsByName = ownedKinds.includes(kind) || engineReads.has(kind);
+    const verbs: Verb[] = [...(readsByName ? (['get'] as const) : []), ...childVerbs];
+    const why = [
+      ...(ownedKinds.includes(kind) ? ['get: read by name before creating (never take over a name)'] : []),
+      ...(engineReads.has(kind) ? ['get: an engine reads one by name'] : []),
+    ];
     return permissionOn(
       kind,
       verbs,
-      `${ids.join(', ')}: informer, server-side apply, pruning${engineReads.has(kind) ? '; get: an engine reads one by name' : ''}`,
+      `${ids.join(', ')}: informer, server-side apply, pruning${why.map((w) => `; ${w}`).join('')}`,
     );
   });
 }

@@ -31,6 +31,8 @@ const everything = {
     parameterGroups: { '16': 'pet-store-dev-postgres16', '17': 'pet-store-dev-postgres17' },
     rotationCheckInterval: '2m',
     statusPollInterval: '15s',
+    allowedInstanceClasses: ['db.t4g.micro', 'db.t4g.small'],
+    maxAllocatedStorage: 200,
   },
   clusterName: 'pet-store-dev',
   serviceAccount: {
@@ -188,6 +190,8 @@ describe('values reach the operator', () => {
       RDS_DB_PARAMETER_GROUPS: '16=pet-store-dev-postgres16,17=pet-store-dev-postgres17',
       RDS_ROTATION_CHECK_INTERVAL: '2m',
       RDS_STATUS_POLL_INTERVAL: '15s',
+      RDS_ALLOWED_INSTANCE_CLASSES: 'db.t4g.micro,db.t4g.small',
+      RDS_MAX_ALLOCATED_STORAGE: '200',
       CLUSTER_NAME: 'pet-store-dev',
       AWS_REGION: 'us-west-2',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',

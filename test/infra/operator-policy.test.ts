@@ -63,7 +63,9 @@ describe('the operator IAM policy', () => {
 
   it('creates instances only in the subnet groups and parameter groups Terraform made (pet-store-*)', () => {
     const resources = grants('rds:CreateDBInstance', ':subgrp:').flatMap((s) => list(s.Resource));
-    expect(resources.filter((r) => r.includes(':subgrp:'))).toEqual(['arn:aws:rds:*:*:subgrp:pet-store-*']);
+    expect(resources.filter((r) => r.includes(':subgrp:'))).toEqual([
+      'arn:aws:rds:${Region}:${Account}:subgrp:pet-store-*',
+    ]);
   });
 
   it.each(['rds:ModifyDBInstance', 'rds:DeleteDBInstance', 'rds:RebootDBInstance'])(
@@ -79,10 +81,10 @@ describe('the operator IAM policy', () => {
   it('writes and deletes only snapshots named petstore-*, and deletes only its own', () => {
     const snapshotResources = allows.flatMap((s) => list(s.Resource)).filter((r) => r.includes(':snapshot:'));
     for (const resource of snapshotResources.filter((r) => !r.endsWith(':snapshot:*')))
-      expect(resource).toBe('arn:aws:rds:*:*:snapshot:petstore-*');
+      expect(resource).toBe('arn:aws:rds:${Region}:${Account}:snapshot:petstore-*');
     expect(grants('rds:CreateDBSnapshot', ':snapshot:petstore-*').length).toBe(1);
     const [remove] = grants('rds:DeleteDBSnapshot', ':snapshot:');
-    expect(list(remove!.Resource)).toEqual(['arn:aws:rds:*:*:snapshot:petstore-*']);
+    expect(list(remove!.Resource)).toEqual(['arn:aws:rds:${Region}:${Account}:snapshot:petstore-*']);
     expect(remove?.Condition?.StringEquals?.['aws:ResourceTag/managed-by']).toBe('petstore-operator');
   });
 
@@ -114,18 +116,46 @@ describe('the operator IAM policy', () => {
     }
   });
 
-  it('never takes over an instance that another owner or cluster tagged', () => {
-    const [tagging] = grants('rds:AddTagsToResource', ':db:');
-    expect(tagging?.Condition?.StringEqualsIfExists).toEqual({
-      'aws:ResourceTag/managed-by': 'petstore-operator',
-      'aws:ResourceTag/petstore.example.com/cluster': '${aws:PrincipalTag/eks-cluster-name}',
-    });
+  it('has no IfExists escape: a missing tag never counts as a match', () => {
+    expect(JSON.stringify(policy)).not.toMatch(/IfExists/);
   });
 
-  it('reads only the RDS-managed master secrets (rds!db-*)', () => {
+  it('names the region and account in every ARN (Terraform replaces ${Region} and ${Account})', () => {
+    const arns = policy.Statement.flatMap((s) => list(s.Resource)).filter((r) => r !== '*');
+    for (const arn of arns) expect(arn).toMatch(/^arn:aws:[a-z]+:(\$\{Region\})?:\$\{Account\}:/);
+  });
+
+  it('tags an instance only when it is its own, granted by an administrator, or being created under its own name', () => {
+    const cluster = '${aws:PrincipalTag/eks-cluster-name}';
+    for (const statement of grants('rds:AddTagsToResource', ':db:')) {
+      const c = statement.Condition ?? {};
+      const own = c.StringEquals?.['aws:ResourceTag/petstore.example.com/cluster'] === cluster;
+      const granted = c.StringLike?.['aws:ResourceTag/petstore.example.com/adoptable-by'] === `${cluster}/*`;
+      const creating =
+        c.Null?.['aws:ResourceTag/managed-by'] === 'true' &&
+        list(statement.Resource).every((r) => r.endsWith(':db:petstore-*') || r.endsWith(':snapshot:petstore-*'));
+      expect([statement.Sid, own || granted || creating]).toEqual([statement.Sid, true]);
+    }
+  });
+
+  it('never writes the adoption grant itself', () => {
+    expect(policy.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: ['rds:AddTagsToResource', 'rds:RemoveTagsFromResource'],
+        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['petstore.example.com/adoptable-by'] } },
+      }),
+    );
+  });
+
+  it('reads only the RDS-managed master secrets (rds!db-*) of instances it created or was granted', () => {
     const secrets = allows.filter((s) => list(s.Action).some((a) => a.startsWith('secretsmanager:')));
-    expect(secrets.flatMap((s) => list(s.Resource))).toEqual(['arn:aws:secretsmanager:*:*:secret:rds!db-*']);
-    expect(secrets.flatMap((s) => list(s.Action))).toContain('secretsmanager:GetSecretValue');
+    expect([...new Set(secrets.flatMap((s) => list(s.Resource)))]).toEqual([
+      'arn:aws:secretsmanager:${Region}:${Account}:secret:rds!db-*',
+    ]);
+    const readers = secrets.filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'));
+    expect(readers.length).toBeGreaterThan(0);
+    for (const reader of readers) expect(Object.keys(reader.Condition?.StringLike ?? {})).toHaveLength(1);
   });
 
   it('uses KMS keys only through RDS and Secrets Manager', () => {

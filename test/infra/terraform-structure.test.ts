@@ -177,11 +177,12 @@ describe('EKS Pod Identity roles', () => {
   it('gives the operator the policy in operator/iam/aws-policy.json by reference, never a copy', () => {
     expect(module('operator_pod_identity')).toMatchObject({
       attach_custom_policy: true,
-      source_policy_documents: ['${file("${path.module}/../operator/iam/aws-policy.json")}'],
+      source_policy_documents: ['${local.operator_policy}'],
       associations: {
         this: { namespace: '${var.operator_namespace}', service_account: '${var.operator_service_account}' },
       },
     });
+    expect(tf.files['pod-identity.tf']).toContain('file("${path.module}/../operator/iam/aws-policy.json")');
     for (const [file, text] of Object.entries(tf.files))
       expect([file, text.includes('rds:CreateDBInstance')]).toEqual([file, false]);
   });

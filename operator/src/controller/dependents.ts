@@ -212,7 +212,7 @@ function migrationReadiness(job: V1Job): Readiness {
     return {
       ready: false,
       failed: true,
-      message: `migration Job ${name} for ${image} failed (${finished.reason ?? 'Failed'}); see \`kubectl logs job/${name}\`, then fix the image or the database`,
+      message: `migration Job ${name} for ${image} failed (${finished.reason ?? 'Failed'}); see \`kubectl logs job/${name}\`, then fix the image or the database; a transient failure (database not reachable yet): \`kubectl delete job/${name}\` and the operator runs it again`,
     };
   }
   return { ready: false, message: `migration Job ${name} is running for ${image}` };

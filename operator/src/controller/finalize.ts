@@ -40,7 +40,10 @@ export async function finalize(
   }
   await ctx.client.patchMetadata(
     { kind: kinds.PetStore, namespace: petStore.metadata.namespace, name: petStore.metadata.name },
-    { finalizers: finalizers.filter((f) => f !== databaseFinalizer) },
+    {
+      finalizers: finalizers.filter((f) => f !== databaseFinalizer),
+      resourceVersion: petStore.metadata.resourceVersion ?? '',
+    },
   );
   return step;
 }

@@ -123,7 +123,7 @@ async function ensureFinalizer(petStore: PetStore, ctx: ReconcileContext): Promi
   if (finalizers.includes(databaseFinalizer)) return;
   await ctx.client.patchMetadata(
     { kind: kinds.PetStore, namespace: petStore.metadata.namespace, name: petStore.metadata.name },
-    { finalizers: [...finalizers, databaseFinalizer] },
+    { finalizers: [...finalizers, databaseFinalizer], resourceVersion: petStore.metadata.resourceVersion ?? '' },
   );
 }
 
@@ -153,7 +153,8 @@ async function ensureChild(
     },
   });
   if (isWait(desired)) return { phase: 'Waiting', message: `waiting for ${desired.wait}`, ...live(before) };
-  let current = before;
+  let current = before ?? (await ctx.client.read({ kind: dependent.kind, namespace, name }));
+  refuseNameConflict(dependent, current, petStore);
   let wrote: Observation['wrote'];
   if (dependent.policy === 'create-only') {
     if (!current) {
@@ -181,6 +182,28 @@ async function ensureChild(
   };
 }
 
+/** True when `object` carries this PetStore's controller reference. */
+function controlledBy(object: KubernetesObject, petStore: PetStore): boolean {
+  const uid = controllerReference(petStore).uid;
+  return object.metadata?.ownerReferences?.some((ref) => ref.controller === true && ref.uid === uid) ?? false;
+}
+
+/**
+ * The operator never takes over an object it did not create: a child's name held by an object without this PetStore's
+ * controller reference (the namespace's `default` ServiceAccount, a user's Service named like the PetStore, an object
+ * someone labelled as the operator's) stops the PetStore, and the object is left as it is.
+ */
+function refuseNameConflict(dependent: ChildDependent, live: KubernetesObject | undefined, petStore: PetStore): void {
+  if (!live || controlledBy(live, petStore)) return;
+  const owner = live.metadata?.ownerReferences?.find((ref) => ref.controller === true);
+  const held = owner ? `is controlled by ${owner.kind} ${owner.name}` : 'was not created by this PetStore';
+  throw new PermanentError(
+    `${dependent.kind.kind} ${petStore.metadata.namespace}/${live.metadata?.name ?? ''} already exists and ${held}; ` +
+      'the operator never takes over an object it did not create. Rename or delete that object, or give the PetStore another name',
+    { reason: 'NameConflict' },
+  );
+}
+
 /**
  * Instances of a child this PetStore owns: the one named `name`, or for a child with generations every one carrying
  * its label, except `name` itself when `keepNamed`. Never an object another owner controls.
@@ -193,9 +216,7 @@ function ownedInstances(
   keepNamed: boolean,
 ): KubernetesObject[] {
   const namespace = petStore.metadata.namespace;
-  const uid = controllerReference(petStore).uid;
-  const owned = (object: KubernetesObject) =>
-    object.metadata?.ownerReferences?.some((ref) => ref.controller === true && ref.uid === uid) ?? false;
+  const owned = (object: KubernetesObject) => controlledBy(object, petStore);
   if (dependent.generationLabel) {
     const label = dependent.generationLabel;
     return ctx.cache

@@ -5,8 +5,15 @@ import { postgresConnection, type DatabaseConnection } from '../spec/database-co
 import type { DatabaseEngine } from './engine.ts';
 
 /**
+ * How often the user's Secret is read again: a changed URL reaches `<name>-db-credentials` (and rolls the pods) within
+ * this, plus one reconcile. One GET per external PetStore per interval, instead of watching every Secret.
+ */
+export const externalSecretRecheckMs = 30_000;
+
+/**
  * An external PostgreSQL server whose URL the user keeps in a Secret of the PetStore's namespace. This is the one read
- * that bypasses the caches: the operator watches only Secrets it manages, never every Secret of a namespace.
+ * that bypasses the caches: the operator watches only Secrets it manages, never every Secret of a namespace, so it
+ * reads the user's Secret again every {@link externalSecretRecheckMs}.
  */
 export const externalEngine: DatabaseEngine = {
   reads: [kinds.Secret],
@@ -39,6 +46,7 @@ export const externalEngine: DatabaseEngine = {
         reason: 'Available',
         message: `external PostgreSQL from ${where}`,
         ...(endpoint ? { endpoint } : {}),
+        requeueAfterMs: externalSecretRecheckMs,
       },
       connection,
     };

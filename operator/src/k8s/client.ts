@@ -51,8 +51,12 @@ export interface KubeClient {
     kind: ResourceKind,
     status: object,
   ): Promise<void>;
-  /** Merge-patches metadata (finalizers) of a custom resource. */
-  patchMetadata(ref: ObjectRef, metadata: { finalizers: string[] | null }): Promise<void>;
+  /**
+   * Merge-patches the finalizers of a custom resource computed from the object at `resourceVersion`: the API server
+   * refuses it (409 Conflict, retried by the workqueue) when the object changed since, so a finalizer another
+   * controller added or removed meanwhile is never overwritten.
+   */
+  patchMetadata(ref: ObjectRef, metadata: { finalizers: string[] | null; resourceVersion: string }): Promise<void>;
   read<T extends KubernetesObject>(ref: ObjectRef): Promise<T | undefined>;
   event(
     regarding: KubernetesObject & { metadata: { name: string; namespace: string; uid: string } },

@@ -1,10 +1,15 @@
 // Adopting existing instances against moto server: by tags, by opt-in, never another PetStore's; and re-attaching a
 // retained instance.
 import { describe, expect, it } from '@jest/globals';
-import { CreateDBInstanceCommand, DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
+import {
+  AddTagsToResourceCommand,
+  CreateDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { DependencyMissingError } from '../../src/runtime/errors.ts';
-import { tagMap } from '../../src/database/rds/tags.ts';
+import { tagKeys, tagMap } from '../../src/database/rds/tags.ts';
 import { isPermanentError } from '../../src/runtime/errors.ts';
 import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
 import { useMotoRds, undeclaredActions } from './moto-rds.ts';
@@ -21,7 +26,11 @@ const tagsOf = async (id: string): Promise<Record<string, string>> => {
   ).DBInstances?.[0];
   return tagMap(instance?.TagList);
 };
-const createForeign = (id: string, tags: { Key: string; Value: string }[] = [{ Key: 'team', Value: 'legacy' }]) =>
+const createForeign = (
+  id: string,
+  tags: { Key: string; Value: string }[] = [{ Key: 'team', Value: 'legacy' }],
+  settings: Partial<ConstructorParameters<typeof CreateDBInstanceCommand>[0]> = {},
+) =>
   moto.current.direct.rds.send(
     new CreateDBInstanceCommand({
       DBInstanceIdentifier: id,
@@ -31,8 +40,16 @@ const createForeign = (id: string, tags: { Key: string; Value: string }[] = [{ K
       ManageMasterUserPassword: true,
       DBName: 'legacy',
       Tags: tags,
+      ...settings,
     }),
   );
+/** The account owner's grant: the tag a tenant cannot write. */
+const grantTo = (name: string, namespace = 'pets') => ({
+  Key: tagKeys.adoptableBy,
+  Value: `test-eks/${namespace}/${name}`,
+});
+const describeInstance = async (id: string): Promise<DBInstance | undefined> =>
+  (await moto.current.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -50,13 +67,95 @@ describe('adoption', () => {
     expect(isPermanentError(error)).toBe(true);
     expect(error.message).toBe(
       'RDS instance legacy-a exists but is not tagged managed-by=petstore-operator for this PetStore. To let this PetStore take it over, ' +
-        'set spec.database.rds.adopt: true (the operator then tags it, manages its settings and applies deletionPolicy to it when the PetStore is deleted)',
+        'an administrator of the AWS account tags it petstore.example.com/adoptable-by=test-eks/pets/adopter and the PetStore sets ' +
+        'spec.database.rds.adopt: true (the operator then tags it, manages its settings without shrinking, downgrading or ' +
+        'unprotecting it, and applies deletionPolicy to it when the PetStore is deleted)',
     );
     expect(await tagsOf('legacy-a')).toEqual({ team: 'legacy' });
   });
 
-  it('takes it over with adopt: true, tagging it for the PetStore (other tags kept) and handing out its credentials', async () => {
-    await createForeign('legacy-b');
+  it('attacker: a tenant’s adopt: true alone takes nothing: refused, naming the administrator’s grant, no tag, no secret read', async () => {
+    await createForeign('victim-db');
+    const before = moto.current.proxy.requests.length;
+    const attacker = rdsPetStore({
+      name: 'thief',
+      namespace: 'evil',
+      rds: { instanceIdentifier: 'victim-db', adopt: true },
+    });
+    const error = await rejection(look(attacker));
+    expect(isPermanentError(error)).toBe(true);
+    expect(error.message).toMatch(
+      'spec.database.rds.adopt is true, but adoption needs an administrator of the AWS account to grant it first: ' +
+        'aws rds add-tags-to-resource --resource-name <instance ARN> --tags Key=petstore.example.com/adoptable-by,Value=test-eks/evil/thief',
+    );
+    expect(moto.current.proxy.actionsSince(before)).toEqual(['rds:DescribeDBInstances']);
+    expect(await tagsOf('victim-db')).toEqual({ team: 'legacy' });
+  });
+
+  it('attacker: a grant for another PetStore does not let this one adopt', async () => {
+    await createForeign('granted-elsewhere', [grantTo('rightful', 'team-a')]);
+    const attacker = rdsPetStore({
+      name: 'rightful',
+      namespace: 'evil',
+      rds: { instanceIdentifier: 'granted-elsewhere', adopt: true },
+    });
+    expect((await rejection(look(attacker))).message).toMatch(/needs an administrator of the AWS account to grant it/);
+    expect(await tagsOf('granted-elsewhere')).not.toHaveProperty(['managed-by']);
+  });
+
+  it('attacker: never adopts an instance released by another namespace, even with a grant', async () => {
+    const owner = rdsPetStore({ name: 'keeper', namespace: 'team-a', rds: { deletionPolicy: 'Retain' } });
+    const engine = moto.current.engine();
+    const id = (await look(owner, engine)).state.instanceIdentifier ?? '';
+    expect((await engine.finalize(owner, specOf(owner), ctx)).done).toBe(true);
+    const instance = await describeInstance(id);
+    await moto.current.direct.rds.send(
+      new AddTagsToResourceCommand({ ResourceName: instance?.DBInstanceArn, Tags: [grantTo('keeper', 'evil')] }),
+    );
+    const attacker = rdsPetStore({ name: 'keeper', namespace: 'evil', rds: { instanceIdentifier: id, adopt: true } });
+    const error = await rejection(look(attacker, engine));
+    expect(error.message).toMatch(
+      `RDS instance ${id} was released by PetStore team-a/keeper of cluster test-eks; a PetStore never adopts a database released by another namespace or cluster`,
+    );
+    expect(await tagsOf(id)).toMatchObject({
+      'petstore.example.com/namespace': 'team-a',
+      'petstore.example.com/released': 'true',
+    });
+  });
+
+  it('attacker: adopting a granted production instance does not shrink, downgrade or unprotect it, on any look, and says so', async () => {
+    await createForeign('prod-db', [grantTo('small')], {
+      DBInstanceClass: 'db.r6g.xlarge',
+      MultiAZ: true,
+      DeletionProtection: true,
+      BackupRetentionPeriod: 30,
+    });
+    const petStore = rdsPetStore({ name: 'small', rds: { instanceIdentifier: 'prod-db', adopt: true } });
+    const engine = moto.current.engine();
+    const before = moto.current.proxy.requests.length;
+    let resolved = await look(petStore, engine);
+    for (let pass = 0; pass < 3; pass++) {
+      clock.advance(resolved.state.requeueAfterMs ?? 0);
+      resolved = await look(petStore, engine);
+    }
+    expect(moto.current.proxy.actionsSince(before)).not.toContain('rds:ModifyDBInstance');
+    expect(await describeInstance('prod-db')).toMatchObject({
+      DBInstanceClass: 'db.r6g.xlarge',
+      MultiAZ: true,
+      DeletionProtection: true,
+      BackupRetentionPeriod: 30,
+    });
+    expect(await tagsOf('prod-db')).toMatchObject({ 'petstore.example.com/adopted': 'true' });
+    expect(resolved.state).toMatchObject({ ready: true });
+    expect(resolved.state.message).toMatch(
+      'not applied to this adopted instance because it would shrink, downgrade or unprotect it: ' +
+        'spec.database.rds.instanceClass db.r6g.xlarge → db.t4g.micro, spec.database.rds.backupRetentionDays 30 → 7, ' +
+        'spec.database.rds.multiAZ true → false, deletion protection true → false',
+    );
+  });
+
+  it('takes it over with adopt: true and the administrator’s grant, tagging it for the PetStore (other tags kept) and handing out its credentials', async () => {
+    await createForeign('legacy-b', [{ Key: 'team', Value: 'legacy' }, grantTo('adopter-b')]);
     const petStore = rdsPetStore({ name: 'adopter-b', rds: { instanceIdentifier: 'legacy-b', adopt: true } });
     let resolved = await look(petStore);
     for (let pass = 0; !resolved.state.ready && pass < 3; pass++) {
@@ -130,6 +229,7 @@ describe('adoption', () => {
         Engine: 'mysql',
         MasterUsername: 'app',
         ManageMasterUserPassword: true,
+        Tags: [grantTo('mysql')],
       }),
     );
     const error = await rejection(
@@ -142,4 +242,23 @@ describe('adoption', () => {
 it('sends only AWS actions the IAM policy test checks (awsActions)', () => {
   expect(moto.current.proxy.requests.length).toBeGreaterThan(0);
   expect(undeclaredActions(moto.current.proxy)).toEqual([]);
+});
+
+describe('cost limits set by the administrator', () => {
+  it('attacker: an instance class off the allowlist or storage above the limit is refused naming the limit; nothing is created', async () => {
+    const engine = moto.current.engine({ allowedInstanceClasses: ['db.t4g.micro'], maxAllocatedStorage: 100 });
+    const before = moto.current.proxy.requests.length;
+    const big = rdsPetStore({ name: 'big', rds: { instanceClass: 'db.r6g.16xlarge' } });
+    const error = await rejection(look(big, engine));
+    expect(error).toMatchObject({ reason: 'OverLimit' });
+    expect(error.message).toBe(
+      "spec.database.rds.instanceClass db.r6g.16xlarge is not allowed by this operator's administrator " +
+        '(allowed: db.t4g.micro; chart value rds.allowedInstanceClasses)',
+    );
+    const wide = rdsPetStore({ name: 'wide', rds: { allocatedStorage: 20, maxAllocatedStorage: 65536 } });
+    expect((await rejection(look(wide, engine))).message).toBe(
+      "spec.database.rds.maxAllocatedStorage 65536 GiB is above this operator's limit of 100 GiB (chart value rds.maxAllocatedStorage)",
+    );
+    expect(moto.current.proxy.actionsSince(before)).toEqual([]);
+  });
 });

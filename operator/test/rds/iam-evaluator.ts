@@ -26,7 +26,10 @@ export interface AuthorizationRequest {
   resource: string;
   /** Condition keys: aws:RequestTag/..., aws:ResourceTag/..., aws:TagKeys, rds:..., kms:ViaService. */
   context: Record<string, string | string[]>;
-  /** Values of ${aws:PrincipalTag/...} and other policy variables. */
+  /**
+   * Values of ${aws:PrincipalTag/...} and other policy variables, including ${Region} and ${Account}, which Terraform
+   * (infra-terraform/pod-identity.tf) replaces before it attaches the policy.
+   */
   variables: Record<string, string>;
 }
 
@@ -48,7 +51,7 @@ function matches(statement: PolicyStatement, request: AuthorizationRequest): boo
   const actions = list(statement.Action);
   const resources = list(statement.Resource);
   if (!actions.some((pattern) => like(pattern, request.action, true))) return false;
-  if (!resources.some((pattern) => like(pattern, request.resource, false))) return false;
+  if (!resources.some((pattern) => like(substitute(pattern, request.variables), request.resource, false))) return false;
   return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
     Object.entries(keys).every(([key, values]) => condition(operator, key, list(values), request)),
   );
@@ -69,6 +72,8 @@ function condition(operator: string, key: string, rawValues: string[], request: 
       return actual.every((a) => values.some((v) => like(v, a, false)));
     case 'ForAllValues:StringEquals':
       return actual.every((a) => values.includes(a));
+    case 'ForAnyValue:StringEquals':
+      return actual.some((a) => values.includes(a));
     case 'Null':
       return values.every((v) => (v === 'true' ? !present : present));
     case 'Bool':

@@ -18,7 +18,7 @@ const region = 'us-west-2';
 const account = '123456789012';
 const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${account}:${resource}`;
 // What the EKS Pod Identity session of the operator carries.
-const variables = { 'aws:PrincipalTag/eks-cluster-name': clusterName };
+const variables = { 'aws:PrincipalTag/eks-cluster-name': clusterName, Region: region, Account: account };
 
 const settings = testSettings({
   dbSubnetGroupName: 'pet-store-prod-databases',
@@ -32,6 +32,13 @@ const otherCluster = { ...ourTags, [tagKeys.cluster]: 'other-eks' };
 const db = arn('rds', `db:${desired.identifier}`);
 const snapshot = arn('rds', `snapshot:${desired.finalSnapshotIdentifier}`);
 const secret = arn('secretsmanager', 'secret:rds!db-5b6c3a0e-1f2d-4e8a-9b7c-0d1e2f3a4b5c-AbCdEf');
+/** RDS tags its managed master secret with the instance's ARN (moto too: aws:rds:primaryDBInstanceArn). */
+const secretOf = (instanceArn: string, extra: Record<string, string> = {}) => ({
+  'secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn': instanceArn,
+  ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`secretsmanager:ResourceTag/${k}`, v])),
+});
+const legacy = arn('rds', 'db:legacy-db');
+const grant = { [tagKeys.adoptableBy]: `${clusterName}/pets/shop` };
 
 const requestTags = (tags: Record<string, string>) => ({
   ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
@@ -76,21 +83,34 @@ const needed: [string, AuthorizationRequest][] = [
     'tag it on create (RDS authorizes AddTagsToResource for the Tags of CreateDBInstance)',
     request(awsActions.addTags, db, requestTags(ourTags)),
   ],
-  ['let RDS create the managed secret (forward access session)', request('secretsmanager:CreateSecret', secret)],
-  ['let RDS tag the managed secret', request('secretsmanager:TagResource', secret)],
+  [
+    'let RDS create the managed secret (forward access session)',
+    request('secretsmanager:CreateSecret', secret, { 'aws:RequestTag/aws:rds:primaryDBInstanceArn': db }),
+  ],
+  [
+    'let RDS tag the managed secret',
+    request('secretsmanager:TagResource', secret, { 'aws:RequestTag/aws:rds:primaryDBInstanceArn': db }),
+  ],
   [
     'let Secrets Manager use the default KMS key',
     request('kms:DescribeKey', arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab'), {
       'kms:ViaService': `secretsmanager.${region}.amazonaws.com`,
     }),
   ],
-  ['read the master credentials', request(awsActions.readSecret, secret)],
+  ['read the master credentials', request(awsActions.readSecret, secret, secretOf(db))],
+  [
+    'read the master credentials of an instance an administrator let it adopt (grant tagged on the secret)',
+    request(awsActions.readSecret, secret, secretOf(legacy, grant)),
+  ],
   ['change settings in place', request(awsActions.modifyInstance, db, resourceTags(ourTags))],
   [
     'correct drifted tags',
     request(awsActions.addTags, db, { ...resourceTags({ ...ourTags, Owner: 'old' }), ...requestTags(ourTags) }),
   ],
-  ['tag an instance taken over with adopt: true', request(awsActions.addTags, db, requestTags(ourTags))],
+  [
+    'tag an instance taken over with adopt: true and the administrator’s grant',
+    request(awsActions.addTags, legacy, { ...resourceTags({ team: 'legacy', ...grant }), ...requestTags(ourTags) }),
+  ],
   [
     'remove the released mark when a PetStore picks its instance up again',
     request(awsActions.removeTags, db, {
@@ -155,6 +175,55 @@ describe('operator/iam/aws-policy.json', () => {
       'read secrets that are not RDS-managed',
       request(awsActions.readSecret, arn('secretsmanager', 'secret:prod/payments-AbCdEf')),
     ],
+    // The attacks of issue 13: a tenant names someone else's instance; only the administrator's grant opens it.
+    [
+      'tag an untagged instance nobody granted (adopt: true alone)',
+      request(awsActions.addTags, legacy, { ...resourceTags({ team: 'legacy' }), ...requestTags(ourTags) }),
+    ],
+    [
+      'tag an instance granted to another cluster',
+      request(awsActions.addTags, legacy, {
+        ...resourceTags({ [tagKeys.adoptableBy]: 'other-eks/pets/shop' }),
+        ...requestTags(ourTags),
+      }),
+    ],
+    [
+      'grant adoption itself',
+      request(awsActions.addTags, legacy, {
+        ...resourceTags({ team: 'legacy' }),
+        ...requestTags({ ...ourTags, [tagKeys.adoptableBy]: `${clusterName}/pets/shop` }),
+      }),
+    ],
+    ['modify an untagged instance', request(awsActions.modifyInstance, legacy, resourceTags({ team: 'legacy' }))],
+    ['reboot an untagged instance', request('rds:RebootDBInstance', legacy, resourceTags({ team: 'legacy' }))],
+    ['delete an untagged instance', request(awsActions.deleteInstance, legacy, {})],
+    ['remove tags from an untagged instance', request(awsActions.removeTags, legacy, { 'aws:TagKeys': ['team'] })],
+    ['reboot an instance of another cluster', request('rds:RebootDBInstance', db, resourceTags(otherCluster))],
+    [
+      'read the master secret of an instance it did not create and nobody granted',
+      request(awsActions.readSecret, secret, secretOf(legacy)),
+    ],
+    [
+      'read the master secret of an instance granted to another cluster',
+      request(awsActions.readSecret, secret, secretOf(legacy, { [tagKeys.adoptableBy]: 'other-eks/pets/shop' })),
+    ],
+    [
+      'act in another account',
+      request(
+        awsActions.modifyInstance,
+        `arn:aws:rds:${region}:210987654321:db:${desired.identifier}`,
+        resourceTags(ourTags),
+      ),
+    ],
+    [
+      'act in another region',
+      request(
+        awsActions.deleteInstance,
+        `arn:aws:rds:eu-west-1:${account}:db:${desired.identifier}`,
+        resourceTags(ourTags),
+      ),
+    ],
+    ['create an instance under a name it does not derive', request(awsActions.createInstance, legacy, createContext)],
   ])('refuses to %s', (_step, authorization) => {
     expect(authorize(policy, authorization)).toMatchObject({ allowed: false });
   });

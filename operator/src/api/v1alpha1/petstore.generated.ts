@@ -137,11 +137,11 @@ export interface PetStoreSpec {
        */
       deletionPolicy?: 'Snapshot' | 'Delete' | 'Retain';
       /**
-       * Adopt this existing instance instead of creating one. Adopted only when its tags show this PetStore owns it, or when adopt is true.
+       * Adopt this existing instance instead of creating one. Adopted only when its tags show this PetStore owns it, or when adopt is true and an administrator granted it (docs/rds.md, Adoption).
        */
       instanceIdentifier?: string;
       /**
-       * Take over instanceIdentifier even though its tags do not name this PetStore.
+       * Take over instanceIdentifier even though its tags do not name this PetStore. Only works when the AWS account owner tagged the instance petstore.example.com/adoptable-by=<cluster>/<namespace>/<name>; an adopted instance is never shrunk, downgraded or unprotected.
        */
       adopt?: boolean;
     };

@@ -57,3 +57,23 @@ describe('awsFailure', () => {
     expect(failure.cause).toBe(error);
   });
 });
+
+describe('AWS error text shown on a PetStore', () => {
+  it('never exposes the operator role ARN or the account id (attacker: read them from status or events)', () => {
+    const message =
+      'User: arn:aws:sts::123456789012:assumed-role/pet-store-prod-petstore-operator/eks-prod-petstore-o-1a2b3c ' +
+      'is not authorized to perform: rds:ModifyDBInstance on resource: arn:aws:rds:us-west-2:123456789012:db:legacy-db ' +
+      'because no identity-based policy allows the rds:ModifyDBInstance action (account 123456789012)';
+    const failure = awsFailure(
+      sdkError('AccessDenied', message),
+      'secretsmanager:GetSecretValue',
+      'secret arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-1-AbCdEf',
+    );
+    expect(failure.message).not.toMatch(/123456789012|assumed-role|pet-store-prod-petstore-operator/);
+    expect(failure.message).toContain(
+      "User: the operator's IAM role is not authorized to perform: rds:ModifyDBInstance",
+    );
+    expect(failure.message).toContain('arn:aws:rds:us-west-2:<account>:db:legacy-db');
+    expect(failure.message).toContain('secret arn:aws:secretsmanager:us-west-2:<account>:secret:rds!db-1-AbCdEf');
+  });
+});

@@ -75,9 +75,10 @@ export class AwsRequestRefusedError extends PermanentError {
  * backoff) whose message names the
  * call, the AWS code and AWS's message. Throttling and 5xx have already been retried by the SDK by then.
  */
-export function awsFailure(error: unknown, action: string, target: string): Error {
+export function awsFailure(error: unknown, action: string, rawTarget: string): Error {
   const code = awsErrorCode(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = redactAwsText(error instanceof Error ? error.message : String(error));
+  const target = redactAwsText(rawTarget);
   if (code !== undefined) {
     if (accessDenied.has(code)) {
       return new AwsRequestRefusedError(
@@ -109,4 +110,16 @@ export function awsFailure(error: unknown, action: string, target: string): Erro
     return new TemporaryError('AWSError', `${action} on ${target} failed (${code}): ${detail}`, { cause: error });
   }
   return new TemporaryError('AWSError', `${action} on ${target} failed: ${detail}`, { cause: error });
+}
+
+/**
+ * AWS error text as tenants may read it (status, events): the operator's role and session (IAM and STS ARNs) and the
+ * account id never appear; other ARNs keep their service, region and resource. AccessDenied messages name the calling
+ * role ("User: arn:aws:sts::123456789012:assumed-role/...").
+ */
+export function redactAwsText(text: string): string {
+  return text
+    .replace(/arn:aws[a-z-]*:(iam|sts)::\d{12}:[^\s"',;)]+/g, "the operator's IAM role")
+    .replace(/(arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:)\d{12}:/g, '$1<account>:')
+    .replace(/\b\d{12}\b/g, '<account>');
 }

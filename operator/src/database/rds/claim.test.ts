@@ -6,6 +6,7 @@ import { desiredTags, tagChanges, tagKeys, toTagList } from './tags.ts';
 
 const petStore = rdsPetStore();
 const ours = desiredTags(petStore, specOf(petStore), clusterName);
+const grant = `${clusterName}/pets/shop`;
 const instance = (tags: Record<string, string>, extra: Partial<DBInstance> = {}): DBInstance => ({
   DBInstanceIdentifier: 'petstore-pets-shop-12345678',
   Engine: 'postgres',
@@ -30,10 +31,10 @@ describe('claimInstance', () => {
       false,
       'reattached',
     ],
-    ['no tags, with adopt', {}, true, 'adopted'],
+    ['no tags, with adopt and the administrator’s grant', { [tagKeys.adoptableBy]: grant }, true, 'adopted'],
     [
-      'tags of a PetStore that released it, with adopt',
-      { ...ours, [tagKeys.name]: 'old-shop', [tagKeys.released]: 'true' },
+      'tags of a PetStore of the same namespace that released it, with adopt and the grant',
+      { ...ours, [tagKeys.name]: 'old-shop', [tagKeys.released]: 'true', [tagKeys.adoptableBy]: grant },
       true,
       'adopted',
     ],
@@ -45,7 +46,7 @@ describe('claimInstance', () => {
     [
       'no tags',
       {},
-      /is not tagged managed-by=petstore-operator for this PetStore.*set spec\.database\.rds\.adopt: true/,
+      /is not tagged managed-by=petstore-operator for this PetStore.*administrator.*adoptable-by=test-eks\/pets\/shop.*adopt: true/,
     ],
     [
       'another cluster’s tags',
@@ -59,6 +60,28 @@ describe('claimInstance', () => {
     ],
   ])('refuses an instance with %s unless the spec opts in, saying how', (_case, tags, message) => {
     expect(() => claimInstance(instance(tags), petStore, clusterName, false)).toThrow(message);
+  });
+
+  it.each([
+    [
+      'no grant',
+      {},
+      /adopt is true, but adoption needs an administrator.*Key=petstore\.example\.com\/adoptable-by,Value=test-eks\/pets\/shop/,
+    ],
+    ['a grant naming another PetStore', { [tagKeys.adoptableBy]: 'test-eks/pets/other' }, /needs an administrator/],
+    ['a grant naming another cluster', { [tagKeys.adoptableBy]: 'other-eks/pets/shop' }, /needs an administrator/],
+    [
+      'a release by another namespace, even with a grant',
+      { ...ours, [tagKeys.namespace]: 'other-team', [tagKeys.released]: 'true', [tagKeys.adoptableBy]: grant },
+      /released by PetStore other-team\/shop.*never adopts a database released by another namespace/,
+    ],
+    [
+      'a release by another cluster, even with a grant',
+      { ...ours, [tagKeys.cluster]: 'other-eks', [tagKeys.released]: 'true', [tagKeys.adoptableBy]: grant },
+      /never adopts a database released by another namespace or cluster/,
+    ],
+  ])('refuses adopt: true on an instance with %s: only an administrator grants adoption', (_case, tags, message) => {
+    expect(() => claimInstance(instance(tags), petStore, clusterName, true)).toThrow(message);
   });
 
   it('refuses, even with adopt, an instance another PetStore still manages: one would delete the other’s database', () => {

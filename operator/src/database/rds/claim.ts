@@ -1,7 +1,7 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
 import { PermanentError } from '../../runtime/errors.ts';
-import { ownership, tagKeys } from './tags.ts';
+import { adoptionGrant, ownership, tagKeys, tagMap } from './tags.ts';
 
 /** How this PetStore comes to manage an existing instance. */
 export type Claim =
@@ -9,16 +9,22 @@ export type Claim =
   | 'owned'
   /** Its tags name this PetStore, and a Retain deletion had let go of it: the PetStore picks it up again. */
   | 'reattached'
-  /** Not ours by its tags, taken over because spec.database.rds.adopt is true. */
+  /**
+   * Not ours by its tags, taken over because spec.database.rds.adopt is true and the account owner tagged it
+   * adoptable-by this PetStore.
+   */
   | 'adopted';
 
 /**
- * Decides whether this PetStore may manage `instance`: yes when its tags name this PetStore (cluster, namespace, name)
- * or when the spec opts in with adopt; never when another PetStore still manages it, since one of them would delete the
- * other's database. Refusals are permanent errors that say how to opt in.
+ * Decides whether this PetStore may manage `instance`: yes when its tags name this PetStore (cluster, namespace, name),
+ * or when the spec opts in with adopt AND an administrator granted it on the AWS side (the adoptable-by tag names this
+ * PetStore: a tenant who can only write PetStores cannot set it). Never when another PetStore still manages it (one of
+ * them would delete the other's database), nor when a PetStore of another namespace or cluster released it. Refusals
+ * are permanent errors that say what would make it possible.
  */
 export function claimInstance(instance: DBInstance, petStore: PetStore, clusterName: string, adopt: boolean): Claim {
   const identifier = instance.DBInstanceIdentifier ?? '';
+  const { namespace, name } = petStore.metadata;
   const owner = ownership(instance.TagList, petStore, clusterName);
   if (owner.kind === 'ours') return owner.released ? 'reattached' : 'owned';
   if (owner.kind === 'other' && !owner.released) {
@@ -27,14 +33,28 @@ export function claimInstance(instance: DBInstance, petStore: PetStore, clusterN
         'manages. Name another instance in spec.database.rds.instanceIdentifier, or delete that PetStore with deletionPolicy Retain first',
     );
   }
-  if (adopt) return 'adopted';
+  if (owner.kind === 'other' && (owner.namespace !== namespace || owner.cluster !== clusterName)) {
+    throw new PermanentError(
+      `RDS instance ${identifier} was released by ${owner.owner}; a PetStore never adopts a database released by ` +
+        `another namespace or cluster. An administrator of the AWS account can hand it over by retagging ` +
+        `${tagKeys.namespace}, ${tagKeys.name} and ${tagKeys.cluster} to name this PetStore`,
+    );
+  }
+  const grant = adoptionGrant(clusterName, namespace, name);
+  const granted = tagMap(instance.TagList)[tagKeys.adoptableBy] === grant;
+  if (adopt && granted) return 'adopted';
   const whose =
     owner.kind === 'other'
       ? `was released by ${owner.owner}`
       : `is not tagged ${tagKeys.managedBy}=petstore-operator for this PetStore`;
+  const how = adopt
+    ? 'spec.database.rds.adopt is true, but adoption needs an administrator of the AWS account to grant it first: ' +
+      `aws rds add-tags-to-resource --resource-name <instance ARN> --tags Key=${tagKeys.adoptableBy},Value=${grant}`
+    : 'To let this PetStore take it over, an administrator of the AWS account tags it ' +
+      `${tagKeys.adoptableBy}=${grant} and the PetStore sets spec.database.rds.adopt: true`;
   throw new PermanentError(
-    `RDS instance ${identifier} exists but ${whose}. To let this PetStore take it over, set spec.database.rds.adopt: true ` +
-      '(the operator then tags it, manages its settings and applies deletionPolicy to it when the PetStore is deleted)',
+    `RDS instance ${identifier} exists but ${whose}. ${how} (the operator then tags it, manages its settings without ` +
+      'shrinking, downgrading or unprotecting it, and applies deletionPolicy to it when the PetStore is deleted)',
   );
 }
 

@@ -17,9 +17,43 @@ const matching: DBInstance = {
 const plan = (instance: Partial<DBInstance>, want: Partial<typeof desired> = {}) =>
   planModification({ ...matching, ...instance }, { ...desired, ...want });
 
+describe('planModification of an adopted instance', () => {
+  const adopted = (instance: Partial<DBInstance>, want: Partial<typeof desired> = {}) =>
+    planModification({ ...matching, ...instance }, { ...desired, ...want }, { adopted: true });
+
+  it('holds every change that would shrink, downgrade or unprotect it, naming each, and sends nothing', () => {
+    const result = adopted({
+      DBInstanceClass: 'db.r6g.2xlarge',
+      MultiAZ: true,
+      DeletionProtection: true,
+      BackupRetentionPeriod: 30,
+      AllocatedStorage: 100,
+      MaxAllocatedStorage: 500,
+    });
+    expect(result.input).toBeUndefined();
+    expect(result.held).toEqual([
+      'spec.database.rds.instanceClass db.r6g.2xlarge → db.t4g.micro',
+      'spec.database.rds.maxAllocatedStorage 500 → off',
+      'spec.database.rds.backupRetentionDays 30 → 7',
+      'spec.database.rds.multiAZ true → false',
+      'deletion protection true → false',
+    ]);
+  });
+
+  it('still makes the changes that strengthen it', () => {
+    const result = adopted({ DBInstanceClass: 'db.t4g.nano', BackupRetentionPeriod: 1 }, { multiAZ: true });
+    expect(result.held).toEqual([]);
+    expect(result.fields).toEqual([
+      'spec.database.rds.instanceClass',
+      'spec.database.rds.backupRetentionDays',
+      'spec.database.rds.multiAZ',
+    ]);
+  });
+});
+
 describe('planModification', () => {
   it('changes nothing when the instance matches', () => {
-    expect(plan({})).toEqual({ fields: [] });
+    expect(plan({})).toEqual({ fields: [], held: [] });
   });
 
   it.each([
@@ -68,17 +102,18 @@ describe('planModification', () => {
   it('asks once: a value RDS already has pending counts as done', () => {
     expect(
       plan({ DBInstanceClass: 'db.t4g.small', PendingModifiedValues: { DBInstanceClass: 'db.t4g.micro' } }),
-    ).toEqual({ fields: [] });
+    ).toEqual({ fields: [], held: [] });
   });
 
   it('does not shrink storage that autoscaling grew beyond the spec', () => {
     expect(plan({ AllocatedStorage: 35, MaxAllocatedStorage: 100 }, { maxAllocatedStorage: 100 })).toEqual({
       fields: [],
+      held: [],
     });
   });
 
   it('does not hold an instance to the operator default version when the spec sets none', () => {
-    expect(plan({ EngineVersion: '16.4' })).toEqual({ fields: [] });
+    expect(plan({ EngineVersion: '16.4' })).toEqual({ fields: [], held: [] });
   });
 
   it.each([

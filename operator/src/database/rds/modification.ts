@@ -9,6 +9,11 @@ export interface ModificationPlan {
   input?: ModifyDBInstanceCommandInput;
   /** A change that cannot be made in place, naming the field; the other changes still go ahead. */
   refused?: string;
+  /**
+   * Changes not made because the instance was adopted and they would shrink, downgrade or unprotect it (each names the
+   * field and both values); the operator never does those to a database it did not create.
+   */
+  held: string[];
 }
 
 const field = (name: string) => `spec.database.rds.${name}`;
@@ -19,12 +24,32 @@ const field = (name: string) => `spec.database.rds.${name}`;
  * so a change is requested once. Storage the spec asks below what the instance has is not drift (storage autoscaling
  * grows it; RDS never shrinks), and a PostgreSQL version is only held to when the spec sets one.
  */
-export function planModification(instance: DBInstance, desired: DesiredInstance): ModificationPlan {
+export function planModification(
+  instance: DBInstance,
+  desired: DesiredInstance,
+  { adopted = false }: { adopted?: boolean } = {},
+): ModificationPlan {
   const pending = instance.PendingModifiedValues ?? {};
   const input: ModifyDBInstanceCommandInput = { DBInstanceIdentifier: desired.identifier, ApplyImmediately: true };
   const fields: string[] = [];
+  const held: string[] = [];
+  /** False (and the change held) when an adopted instance would lose capacity or protection by it. */
+  const allowed = (name: string, weakens: boolean, from: unknown, to: unknown): boolean => {
+    if (!adopted || !weakens) return true;
+    held.push(`${name} ${String(from)} → ${String(to)}`);
+    return false;
+  };
 
-  if ((pending.DBInstanceClass ?? instance.DBInstanceClass) !== desired.instanceClass) {
+  const currentClass = pending.DBInstanceClass ?? instance.DBInstanceClass;
+  if (
+    currentClass !== desired.instanceClass &&
+    allowed(
+      field('instanceClass'),
+      isSmallerClass(desired.instanceClass, currentClass),
+      currentClass,
+      desired.instanceClass,
+    )
+  ) {
     input.DBInstanceClass = desired.instanceClass;
     fields.push(field('instanceClass'));
   }
@@ -38,19 +63,37 @@ export function planModification(instance: DBInstance, desired: DesiredInstance)
   // to the allocated storage is how RDS turns it off.
   const ceiling = instance.MaxAllocatedStorage;
   const autoscaling = ceiling !== undefined && ceiling > (instance.AllocatedStorage ?? 0);
-  if (desired.maxAllocatedStorage !== undefined ? ceiling !== desired.maxAllocatedStorage : autoscaling) {
+  const lowersCeiling = autoscaling && (desired.maxAllocatedStorage ?? 0) < ceiling;
+  if (
+    (desired.maxAllocatedStorage !== undefined ? ceiling !== desired.maxAllocatedStorage : autoscaling) &&
+    allowed(field('maxAllocatedStorage'), lowersCeiling, ceiling, desired.maxAllocatedStorage ?? 'off')
+  ) {
     input.MaxAllocatedStorage = desired.maxAllocatedStorage ?? targetAllocated;
     fields.push(field('maxAllocatedStorage'));
   }
-  if ((pending.BackupRetentionPeriod ?? instance.BackupRetentionPeriod) !== desired.backupRetentionDays) {
+  const retention = pending.BackupRetentionPeriod ?? instance.BackupRetentionPeriod ?? 0;
+  if (
+    retention !== desired.backupRetentionDays &&
+    allowed(
+      field('backupRetentionDays'),
+      desired.backupRetentionDays < retention,
+      retention,
+      desired.backupRetentionDays,
+    )
+  ) {
     input.BackupRetentionPeriod = desired.backupRetentionDays;
     fields.push(field('backupRetentionDays'));
   }
-  if ((pending.MultiAZ ?? instance.MultiAZ ?? false) !== desired.multiAZ) {
+  const multiAZ = pending.MultiAZ ?? instance.MultiAZ ?? false;
+  if (multiAZ !== desired.multiAZ && allowed(field('multiAZ'), multiAZ, multiAZ, desired.multiAZ)) {
     input.MultiAZ = desired.multiAZ;
     fields.push(field('multiAZ'));
   }
-  if ((instance.DeletionProtection ?? false) !== desired.deletionProtection) {
+  const protection = instance.DeletionProtection ?? false;
+  if (
+    protection !== desired.deletionProtection &&
+    allowed('deletion protection', protection, protection, desired.deletionProtection)
+  ) {
     input.DeletionProtection = desired.deletionProtection;
     fields.push('spec.config.environment (deletion protection)');
   }
@@ -75,7 +118,27 @@ export function planModification(instance: DBInstance, desired: DesiredInstance)
         '--allow-major-version-upgrade --apply-immediately, and the PetStore follows';
     }
   }
-  return { fields, ...(fields.length > 0 ? { input } : {}), ...(refused ? { refused } : {}) };
+  return { fields, held, ...(fields.length > 0 ? { input } : {}), ...(refused ? { refused } : {}) };
+}
+
+const sizes = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge'];
+
+/**
+ * True when `desired` is a smaller size than `current` (db.<family>.<size>; 2xlarge > xlarge), or when either cannot
+ * be read: for an adopted instance an unknown comparison counts as a downgrade.
+ */
+export function isSmallerClass(desired: string, current: string | undefined): boolean {
+  const rank = (instanceClass: string | undefined): number | undefined => {
+    const size = instanceClass?.split('.')[2];
+    if (size === undefined) return undefined;
+    const multiple = /^(\d+)xlarge$/.exec(size);
+    if (multiple) return sizes.length - 1 + Math.log2(Number(multiple[1])) + 1;
+    const index = sizes.indexOf(size);
+    return index < 0 ? undefined : index;
+  };
+  const want = rank(desired);
+  const have = rank(current);
+  return want === undefined || have === undefined || want < have;
 }
 
 type VersionVerdict = 'same' | 'minor-upgrade' | 'major-upgrade' | 'downgrade';

@@ -11,7 +11,7 @@ import { createInstanceInput, type DesiredInstance } from './desired-instance.ts
 import { acceptsModification, DatabaseReason, reasonForStatus } from './instance-status.ts';
 import { planModification } from './modification.ts';
 import type { RdsSettings } from './options.ts';
-import { tagChanges } from './tags.ts';
+import { tagChanges, tagKeys, tagMap } from './tags.ts';
 
 export interface Observed {
   resolved: ResolvedDatabase;
@@ -44,12 +44,19 @@ export async function observeInstance(input: ObserveInput): Promise<Observed> {
   if (claim !== 'owned') log.info({ claim }, 'RDS instance taken over by this PetStore');
   checkUsable(instance);
   const arn = instance.DBInstanceArn;
-  const tags = tagChanges(instance.TagList, desired.tags);
+  // An instance the operator did not create keeps an "adopted" mark, so it is never weakened on any later look.
+  const adopted = claim === 'adopted' || tagMap(instance.TagList)[tagKeys.adopted] === 'true';
+  const tags = tagChanges(instance.TagList, adopted ? { ...desired.tags, [tagKeys.adopted]: 'true' } : desired.tags);
   if (arn && tags.add.length > 0) await aws.addTags(arn, tags.add, id);
   if (arn && tags.remove.length > 0) await aws.removeTags(arn, tags.remove, id);
 
-  const settled = await applySettings(aws, instance, desired, input.refusedBefore, log);
+  const settled = await applySettings(aws, instance, desired, { refusedBefore: input.refusedBefore, adopted }, log);
   let { reason, message } = settled;
+  if (settled.held.length > 0) {
+    message +=
+      `; not applied to this adopted instance because it would shrink, downgrade or unprotect it: ${settled.held.join(', ')} ` +
+      '(an administrator changes those in AWS)';
+  }
   let connection: DatabaseConnection | undefined;
   const endpoint = instance.Endpoint;
   const secret = instance.MasterUserSecret;
@@ -124,6 +131,8 @@ interface Settled {
   refused?: string;
   /** A ModifyDBInstance AWS refused, now or for the same spec before. */
   refusedModification?: string;
+  /** Changes held back on an adopted instance (they would weaken it). */
+  held: string[];
 }
 
 /**
@@ -134,16 +143,16 @@ async function applySettings(
   aws: AwsSession,
   instance: DBInstance,
   desired: DesiredInstance,
-  refusedBefore: string | undefined,
+  { refusedBefore, adopted }: { refusedBefore: string | undefined; adopted: boolean },
   log: ObserveInput['ctx']['log'],
 ): Promise<Settled> {
   const id = desired.identifier;
   const status = instance.DBInstanceStatus;
   const reason = reasonForStatus(status);
-  const unchanged = { reason, message: statusMessage(instance, reason) };
+  const unchanged = { reason, message: statusMessage(instance, reason), held: [] };
   if (reason !== DatabaseReason.Available && reason !== DatabaseReason.Modifying) return unchanged;
-  const plan = planModification(instance, desired);
-  const refused = plan.refused !== undefined ? { refused: plan.refused } : {};
+  const plan = planModification(instance, desired, { adopted });
+  const refused = { held: plan.held, ...(plan.refused !== undefined ? { refused: plan.refused } : {}) };
   const fields = plan.fields.join(', ');
   if (!plan.input) {
     if (reason === DatabaseReason.Available && hasPendingChanges(instance)) {

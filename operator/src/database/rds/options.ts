@@ -39,6 +39,10 @@ export interface RdsDatabaseOptions {
    * with rds.force_ssl=1). A group belongs to one family, so a version without an entry gets the engine's default group.
    */
   dbParameterGroups?: Readonly<Record<string, string>>;
+  /** Instance classes PetStores may ask for; unset or empty: any. */
+  allowedInstanceClasses?: readonly string[];
+  /** Largest allocatedStorage and maxAllocatedStorage (GiB) a PetStore may ask for; unset: no limit. */
+  maxAllocatedStorage?: number;
   /** sslmode written into DATABASE_URL. Default require. */
   sslMode?: 'require' | 'verify-ca' | 'verify-full';
   /** Clients to use instead of ones built from region/endpoint (tests). */
@@ -60,6 +64,8 @@ export interface RdsSettings {
   masterUserSecretKmsKeyId?: string;
   dbParameterGroups: Readonly<Record<string, string>>;
   sslMode: string;
+  allowedInstanceClasses?: readonly string[];
+  maxAllocatedStorage?: number;
 }
 
 export const rdsDefaults = {
@@ -127,5 +133,7 @@ export function rdsSettings(options: RdsDatabaseOptions): RdsSettings {
     ...(options.masterUserSecretKmsKeyId ? { masterUserSecretKmsKeyId: options.masterUserSecretKmsKeyId } : {}),
     dbParameterGroups: options.dbParameterGroups ?? {},
     sslMode: options.sslMode ?? rdsDefaults.sslMode,
+    ...(options.allowedInstanceClasses ? { allowedInstanceClasses: options.allowedInstanceClasses } : {}),
+    ...(options.maxAllocatedStorage !== undefined ? { maxAllocatedStorage: options.maxAllocatedStorage } : {}),
   };
 }

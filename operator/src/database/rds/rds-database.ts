@@ -6,6 +6,7 @@ import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 import { observeAwsRequests } from './aws-metrics.ts';
 import { AwsSession, type AwsClients } from './aws-session.ts';
 import { deleteInstanceStep } from './delete-instance.ts';
+import { checkLimits } from './limits.ts';
 import { desiredInstance } from './desired-instance.ts';
 import { observeInstance } from './observe-instance.ts';
 import { Observations } from './observations.ts';
@@ -51,6 +52,7 @@ export function createRdsDatabase(options: RdsDatabaseOptions): RdsDatabase {
   async function resolve(petStore: PetStore, spec: ResolvedSpec, ctx: RdsContext): Promise<ResolvedDatabase> {
     const key = keyOf(petStore);
     const desired = desiredInstance(petStore, spec, settings);
+    checkLimits(desired, settings);
     const adopt = spec.database.rds.adopt;
     const fingerprint = JSON.stringify([desired, adopt]);
     const now = ctx.now().getTime();

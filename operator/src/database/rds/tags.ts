@@ -17,7 +17,19 @@ export const tagKeys = {
   uid: `${prefix}/uid`,
   /** Set by deletionPolicy Retain when the PetStore goes: the instance is kept but nobody manages it any more. */
   released: `${prefix}/released`,
+  /**
+   * Set by the AWS account owner (never by the operator, never by a tenant) to `<cluster>/<namespace>/<name>`: the
+   * PetStore it names may adopt the instance with spec.database.rds.adopt. The administrator's grant of adoption.
+   */
+  adoptableBy: `${prefix}/adoptable-by`,
+  /** Written by the operator when it adopts an instance: its settings are never shrunk, downgraded or unprotected. */
+  adopted: `${prefix}/adopted`,
 } as const;
+
+/** The value of the adoptable-by tag that grants this PetStore adoption. */
+export function adoptionGrant(clusterName: string, namespace: string, name: string): string {
+  return `${clusterName}/${namespace}/${name}`;
+}
 
 export const managedByValue = 'petstore-operator';
 export const applicationValue = 'pet-store';
@@ -42,7 +54,7 @@ export type Ownership =
   /** Tagged for this PetStore (cluster, namespace and name); `released` when a Retain deletion let go of it. */
   | { kind: 'ours'; released: boolean }
   /** Tagged for another PetStore (another name, namespace or cluster). */
-  | { kind: 'other'; owner: string; released: boolean }
+  | { kind: 'other'; owner: string; released: boolean; cluster: string; namespace: string }
   /** Not tagged by this operator at all. */
   | { kind: 'unmanaged' };
 
@@ -56,7 +68,7 @@ export function ownership(tagList: readonly Tag[] | undefined, petStore: PetStor
   if (cluster === clusterName && namespace === petStore.metadata.namespace && name === petStore.metadata.name) {
     return { kind: 'ours', released };
   }
-  return { kind: 'other', owner: `PetStore ${namespace}/${name} of cluster ${cluster}`, released };
+  return { kind: 'other', owner: `PetStore ${namespace}/${name} of cluster ${cluster}`, released, cluster, namespace };
 }
 
 /**
