@@ -63,6 +63,10 @@ if (hostApi) {
   await import('../api/src/main.ts');
 } else {
   say(`the API pod runs on the real node; serving it at http://127.0.0.1:8080/api/v1 (kubectl port-forward)`);
+  say(
+    `reads are open; writes need the PetStore's API key (header api_key): kubectl -n ${namespace} get secret ` +
+      `quickstart-api-keys -o jsonpath='{.data.keys}' | base64 -d`,
+  );
   const forward = spawn(
     kubectlBinary,
     [

@@ -10,6 +10,7 @@ import { cluster, kubectl, podSecurity, realNode, useNamespace, waitFor } from '
 import { realNodeNetwork } from '../cluster/node-config.ts';
 import { freePorts } from '../cluster/ports.ts';
 import { installCrd, startOperator, type OperatorProcess } from './operator.ts';
+import { apiKeyOf } from './api-key.ts';
 
 const namespace = useNamespace({ realNode: true, labels: podSecurity('restricted') });
 const password = randomBytes(12).toString('hex');
@@ -123,9 +124,10 @@ describe('an external-PostgreSQL PetStore on the real node', () => {
   });
 
   it('writes through the API pods into PostgreSQL and reads it back', async () => {
+    // Writes need the PetStore's API key, which the operator generated into <name>-api-keys.
     const response = await fetch(`${api}/pets`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', api_key: await apiKeyOf(namespace.name, 'shop') },
       body: JSON.stringify({ name: 'Tom', photoUrls: [], status: 'pending' }),
     });
     expect(response.status).toBe(201);

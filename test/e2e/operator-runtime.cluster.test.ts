@@ -68,7 +68,8 @@ describe('the operator process', () => {
     for (const name of names) {
       expect([name, perStore.get(name)]).toEqual([
         name,
-        ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Secret', 'Service', 'ServiceAccount'],
+        // Two Secrets: the database credentials and the API keys.
+        ['ConfigMap', 'Deployment', 'NetworkPolicy', 'Secret', 'Secret', 'Service', 'ServiceAccount'],
       ]);
     }
     const configs = await getJson('configmaps', '-l', 'app.kubernetes.io/managed-by=petstore-operator');

@@ -9,6 +9,7 @@ import { realNodeNetwork } from '../cluster/node-config.ts';
 import { installCrd, startOperator, type OperatorProcess } from './operator.ts';
 import { repoRoot } from './operator-process.ts';
 import { restrictedPod } from './real-node-pods.ts';
+import { apiKeyOf } from './api-key.ts';
 
 const namespace = useNamespace({ realNode: true, labels: podSecurity('restricted') });
 let operator: OperatorProcess;
@@ -55,9 +56,11 @@ describe('a SQLite PetStore on the real node', () => {
 
   it('creates, reads and lists pets through the Service DNS name from another pod', async () => {
     const base = `http://quickstart.${namespace.name}.svc.${realNodeNetwork.clusterDomain}/api/v1`;
+    // Writes need the PetStore's API key, which the operator generated into <name>-api-keys.
+    const key = await apiKeyOf(namespace.name, 'quickstart');
     const created = JSON.parse(
       await inClient(
-        `fetch('${base}/pets', { method: 'POST', headers: { 'content-type': 'application/json' }, ` +
+        `fetch('${base}/pets', { method: 'POST', headers: { 'content-type': 'application/json', api_key: '${key}' }, ` +
           `body: JSON.stringify({ name: 'Rex', photoUrls: [], status: 'available' }) })` +
           `.then(async (r) => console.log(JSON.stringify({ status: r.status, location: r.headers.get('location'), body: await r.json() })))`,
       ),

@@ -67,6 +67,7 @@ describe('parseConfig', () => {
     const outside = parseConfig([], {}, {});
     expect(outside.leaderElect).toBe(false);
     expect(outside.leaderElectionNamespace).toBeUndefined();
+    expect(parseConfig(['--leader-election-namespace=ops'], {}, {}).leaderElect).toBe(true);
   });
 
   it.each([

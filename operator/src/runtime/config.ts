@@ -76,10 +76,9 @@ export const OPTIONS: readonly Option[] = [
     flag: 'leader-elect',
     env: 'LEADER_ELECT',
     kind: 'bool',
-    // In a cluster; outside one (`npm run operator` against a development cluster) it is off, as kubebuilder's `make run`.
     default: undefined,
     description:
-      'Elect a leader through a Lease so only one replica reconciles. Default: on in a cluster, off outside one.',
+      'Elect a leader through a Lease so only one replica reconciles. Default: on when the Lease has a namespace (in a cluster, POD_NAMESPACE or --leader-election-namespace), off otherwise.',
   },
   {
     field: 'leaderElectionNamespace',
@@ -202,6 +201,7 @@ export function parseConfig(
 ): RuntimeConfig {
   const fromFlags = readFlags(argv);
   const values: Record<string, unknown> = { help: fromFlags.has('help') };
+  let electByDefault = false;
   for (const option of OPTIONS) {
     const flagValue = fromFlags.get(option.flag);
     const envValue = env[option.env];
@@ -214,16 +214,15 @@ export function parseConfig(
       raw = envValue;
       source = `environment variable ${option.env}`;
     } else {
-      raw =
-        option.field === 'leaderElectionNamespace'
-          ? options.inClusterNamespace
-          : option.field === 'leaderElect'
-            ? String(options.inClusterNamespace !== undefined)
-            : option.default;
+      raw = option.field === 'leaderElectionNamespace' ? options.inClusterNamespace : option.default;
+      if (option.field === 'leaderElect') electByDefault = true;
       source = `default of --${option.flag}`;
     }
     values[option.field] = raw === undefined ? undefined : convert(option, raw, source);
   }
+  // Unset, leader election is on wherever the Lease has a namespace (in a cluster, POD_NAMESPACE, the flag) and off
+  // elsewhere, so `npm run operator` against a development cluster needs no flags (kubebuilder's `make run`).
+  if (electByDefault) values.leaderElect = values.leaderElectionNamespace !== undefined;
   const config = values as unknown as RuntimeConfig;
   validate(config);
   return config;
