@@ -101,6 +101,7 @@ describe('a SQLite PetStore', () => {
       'limitrange/petstore-limits',
       'networkpolicy.networking.k8s.io/dev',
       'resourcequota/petstore-quota',
+      'secret/dev-api-keys',
       'secret/dev-db-credentials',
       'service/dev',
       'serviceaccount/dev',

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { kubectl } from '../cluster/fixtures.ts';
 import { canI } from './service-account.ts';
 import { requiredPermissions } from '../../operator/src/permissions.ts';
+import { optionalKinds } from '../../operator/src/petstore-controller.ts';
 
 const serviceAccount = 'system:serviceaccount:petstore-system:petstore-operator';
 const may = (verb: string, resource: string, namespace = 'default', subresource?: string): Promise<string> =>
@@ -38,7 +39,13 @@ describe('kubectl apply -k config/default', () => {
   });
 
   it('lets the operator do what requiredPermissions lists, in any namespace', async () => {
-    for (const permission of requiredPermissions.filter((p) => p.scope === 'watched')) {
+    // kubectl auth can-i cannot resolve kinds the server does not serve: this cluster has no monitoring.coreos.com CRDs
+    // (test/chart/rbac.test.ts checks the role grants them all the same).
+    const unserved = new Set(optionalKinds.map((kind) => `${kind.group}/${kind.plural}`));
+    const checkable = requiredPermissions.filter(
+      (p) => p.scope === 'watched' && !unserved.has(`${p.group}/${p.resource}`),
+    );
+    for (const permission of checkable) {
       const [plural = '', subresource] = permission.resource.split('/');
       const resource = permission.group ? `${plural}.${permission.group}` : plural;
       for (const verb of permission.verbs) {
@@ -54,7 +61,7 @@ describe('kubectl apply -k config/default', () => {
 
   it('and nothing else: no wildcard, no reads it does not need, no leases outside its namespace', async () => {
     expect(await may('*', '*')).toBe('no');
-    expect(await may('get', 'configmaps')).toBe('no');
+    expect(await may('get', 'pods')).toBe('no');
     expect(await may('create', 'petstores.petstore.example.com')).toBe('no');
     expect(await may('delete', 'petstores.petstore.example.com')).toBe('no');
     expect(await may('create', 'pods')).toBe('no');
