@@ -3,7 +3,6 @@ import type { DatabaseEngine, DatabaseState } from '../database/engine.ts';
 import type { ResourceKind } from '../k8s/kinds.ts';
 import type { DatabaseConnection } from '../spec/database-connection.ts';
 import type { BuildInputs, NamespaceInputs } from '../spec/build-inputs.ts';
-import type { PetStore } from '../api/v1alpha1/petstore.ts';
 import type { ResolvedSpec } from '../spec/resolved-spec.ts';
 
 /**
@@ -106,7 +105,6 @@ export interface ExternalDependent extends Common {
   readonly policy: 'external';
   /** The engine for this spec; undefined when the operator is not configured for it (a Stalled PetStore). */
   readonly engine: (spec: ResolvedSpec, engines: Engines) => DatabaseEngine | undefined;
-  readonly describe: (petStore: PetStore) => string;
 }
 
 export type Engines = Partial<Record<ResolvedSpec['database']['engine'], DatabaseEngine>>;

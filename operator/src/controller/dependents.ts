@@ -55,7 +55,6 @@ export const dependents: readonly Dependent[] = [
     policy: 'external',
     dependsOn: [],
     engine: (spec, engines) => engines[spec.database.engine],
-    describe: (petStore) => `database of PetStore ${petStore.metadata.namespace}/${petStore.metadata.name}`,
   } satisfies ExternalDependent,
   // What the pods (and the migration Job's pod) mount and run as, and the network they live in, before any pod exists.
   child({
