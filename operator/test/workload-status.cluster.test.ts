@@ -29,7 +29,21 @@ spec:
   template:
     metadata: { labels: { app: hog } }
     spec: { containers: [{ name: hog, image: hog:1 }] }
----
+`,
+    });
+    // The hog's pods exist before the operator makes the quota, so the quota counts them and refuses the PetStore's pod
+    // (created the other way round, the quota would admit the PetStore's pod and refuse one of the hog's).
+    await waitFor(
+      async () => {
+        const pods = await kubectl(['-n', namespace.name, 'get', 'pods', '-l', 'app=hog', '-o', 'name']);
+        return pods.trim().split('\n').filter(Boolean).length === 3 || undefined;
+      },
+      60_000,
+      "the hog's 3 pods",
+      250,
+    );
+    await kubectl(['-n', namespace.name, 'apply', '--server-side', '-f', '-'], {
+      input: `
 apiVersion: petstore.example.com/v1alpha1
 kind: PetStore
 metadata: { name: dev }
