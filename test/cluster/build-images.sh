@@ -5,10 +5,10 @@
 #       gcr.io/distroless/nodejs24-debian12:nonroot   a few unpacked Debian libraries + Node.js at /nodejs/bin/node, uid 65532
 #   - petstore-api and petstore-operator from Dockerfile.api and Dockerfile.operator, their instructions unchanged
 #     (only the base is passed as a build argument, replacing the digest-pinned upstream reference);
-#   - coredns and metrics-server (on the distroless stand-in: go install links them against glibc) and the sandbox
-#     (pause) image (static, on an empty base).
+#   - coredns, metrics-server and kubectl (on the distroless stand-in: go install links them against glibc; kubectl is
+#     the image the chart's `helm test` Job runs) and the sandbox (pause) image (static, on an empty base).
 # Also writes each image's package list (Debian packages, npm packages) next to its archive: <archive>.packages.txt.
-# Usage: build-images.sh <coredns binary> <metrics-server binary> <pause binary>
+# Usage: build-images.sh <coredns binary> <metrics-server binary> <pause binary> <kubectl binary>
 # Prints one `<role>=<image reference> <archive>` line per image on stdout; progress goes to stderr.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,8 +20,8 @@ images="$cache/images"
 mkdir -p "$images"
 log() { printf '[images] %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-[ $# -eq 3 ] || die "usage: build-images.sh <coredns> <metrics-server> <pause>"
-coredns_bin=$1 metrics_bin=$2 pause_bin=$3
+[ $# -eq 4 ] || die "usage: build-images.sh <coredns> <metrics-server> <pause> <kubectl>"
+coredns_bin=$1 metrics_bin=$2 pause_bin=$3 kubectl_bin=$4
 node_version=$(tr -d ' \n' < "$root/.node-version")
 for c in buildah mmdebstrap npm flock sha256sum; do command -v "$c" >/dev/null || die "$c is missing (scripts/provision-tools.sh installs it)"; done
 
@@ -175,4 +175,5 @@ build_app operator petstore-operator Dockerfile.operator --build-arg "NODE_IMAGE
   Dockerfile.operator package.json package-lock.json tsconfig.base.json operator/package.json operator/tsconfig.json operator/src
 build_binary_image coredns "localhost/coredns:$COREDNS_VERSION" "$coredns_bin" 65532:65532 "$distroless_base"
 build_binary_image metrics-server "localhost/metrics-server:$METRICS_SERVER_VERSION" "$metrics_bin" 65532:65532 "$distroless_base"
+build_binary_image kubectl "registry.k8s.io/kubectl:v$KUBERNETES_VERSION" "$kubectl_bin" 65532:65532 "$distroless_base"
 build_binary_image pause registry.k8s.io/pause:3.10 "$pause_bin" 65535:65535 scratch

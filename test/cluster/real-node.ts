@@ -87,7 +87,7 @@ async function bringUpRealNode(state: ClusterState, log: (message: string) => vo
   const save = (): void => writeState(state);
   save();
 
-  const images = buildImages(node, log);
+  const images = buildImages({ ...node, kubectl: binaries.kubectl }, log);
   images.catch(() => undefined); // awaited below; failing early must not count as unhandled
   mkdirSync(join(paths.dir, 'containerd'), { recursive: true });
   mkdirSync(cniConfDir(paths), { recursive: true });

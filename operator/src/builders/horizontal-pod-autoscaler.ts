@@ -8,7 +8,7 @@ export function wantsHorizontalPodAutoscaler({ spec }: BuildInputs): boolean {
   return spec.autoscaling !== undefined;
 }
 
-/** CPU autoscaling per the seeds: up 2 pods per 60 s, down 1 pod per 300 s. */
+/** CPU autoscaling per the seeds: up 2 pods per 60 s, down 1 pod per 300 s after the stabilization window. */
 export function buildHorizontalPodAutoscaler({ petStore, spec }: BuildInputs): V2HorizontalPodAutoscaler {
   const autoscaling = required(spec.autoscaling, 'spec.autoscaling');
   const names = childNames(petStore);
@@ -36,7 +36,7 @@ export function buildHorizontalPodAutoscaler({ petStore, spec }: BuildInputs): V
           policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }],
         },
         scaleDown: {
-          stabilizationWindowSeconds: 300,
+          stabilizationWindowSeconds: autoscaling.scaleDownStabilizationWindowSeconds,
           selectPolicy: 'Max',
           policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }],
         },

@@ -18,7 +18,12 @@ export interface ResolvedSpec {
   corsOrigins: string[];
   /** Pods when autoscaling is off. */
   replicas: number;
-  autoscaling?: { minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
+  autoscaling?: {
+    minReplicas: number;
+    maxReplicas: number;
+    targetCPUUtilizationPercentage: number;
+    scaleDownStabilizationWindowSeconds: number;
+  };
   resources: { requests: Quantities; limits: Quantities };
   database: {
     engine: DatabaseEngine;
@@ -70,6 +75,7 @@ export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): Res
             minReplicas: autoscaling.minReplicas ?? 2,
             maxReplicas: autoscaling.maxReplicas ?? 10,
             targetCPUUtilizationPercentage: autoscaling.targetCPUUtilizationPercentage ?? 70,
+            scaleDownStabilizationWindowSeconds: autoscaling.scaleDownStabilizationWindowSeconds ?? 300,
           },
         }
       : {}),

@@ -1,6 +1,7 @@
-// The Deployment, the migration Job and their shared pod spec, for the cases that change them.
+// The Deployment, the migration Job, their shared pod spec and the autoscaler, for the cases that change them.
 import { describe, expect, it } from '@jest/globals';
 import { buildDeployment, configChecksumAnnotation } from '../../src/builders/deployment.ts';
+import { buildHorizontalPodAutoscaler } from '../../src/builders/horizontal-pod-autoscaler.ts';
 import { buildMigrationJob, migrationJobName } from '../../src/builders/migration-job.ts';
 import { postgresConnection } from '../../src/spec/database-connection.ts';
 import { external, inputs } from './inputs.ts';
@@ -74,3 +75,22 @@ describe('buildMigrationJob', () => {
 function buildDeploymentEnv() {
   return buildDeployment(inputs(external)).spec?.template.spec?.containers[0]?.envFrom;
 }
+
+describe('buildHorizontalPodAutoscaler', () => {
+  it.each([
+    ['the seeds: up 2 pods a minute, down 1 pod per 5 minutes after 5 minutes of low load', {}, 300],
+    ['a shorter scale-down window asked for', { scaleDownStabilizationWindowSeconds: 60 }, 60],
+  ] as const)('%s', (_case, autoscaling, window) => {
+    const behavior = buildHorizontalPodAutoscaler(inputs({ ...external, autoscaling })).spec?.behavior;
+    expect(behavior?.scaleUp).toEqual({
+      stabilizationWindowSeconds: 60,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }],
+    });
+    expect(behavior?.scaleDown).toEqual({
+      stabilizationWindowSeconds: window,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }],
+    });
+  });
+});

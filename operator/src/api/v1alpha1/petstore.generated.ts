@@ -13,7 +13,7 @@ export interface PetStoreSpec {
    */
   replicas?: number;
   /**
-   * Scale the API on CPU with a HorizontalPodAutoscaler (autoscaling/v2): up by 2 pods per 60 s, down by 1 pod per 300 s. Remove the field to turn autoscaling off; spec.replicas applies then.
+   * Scale the API on CPU with a HorizontalPodAutoscaler (autoscaling/v2): up by 2 pods per 60 s, down by 1 pod per 300 s once the load has stayed low for the stabilization window. Remove the field to turn autoscaling off; spec.replicas applies then.
    */
   autoscaling?: {
     /**
@@ -28,6 +28,10 @@ export interface PetStoreSpec {
      * Average CPU utilization, in percent of the CPU request, that the autoscaler aims for.
      */
     targetCPUUtilizationPercentage?: number;
+    /**
+     * How long the load must stay low before the autoscaler removes a pod (its scale-down stabilization window). Shorter follows a drop in load sooner and risks removing pods a returning load needs again.
+     */
+    scaleDownStabilizationWindowSeconds?: number;
   };
   /**
    * Compute resources of each API container. Keys left out take the defaults (requests 250m CPU, 256Mi memory, 1Gi ephemeral storage; limits 500m CPU, 512Mi memory, 1Gi ephemeral storage).
