@@ -26,6 +26,12 @@ export interface Config {
   trustedProxies: string[];
   /** Password hashes computed at once; more wait in a bounded queue (each scrypt hash takes 16 MiB and ~50 ms). */
   passwordHashConcurrency: number;
+  /**
+   * After SIGTERM, how long the server keeps its connections open while every response says `Connection: close`,
+   * before it closes the idle ones: closing a keep-alive connection at once races with its client sending the next
+   * request, which then fails (ECONNRESET).
+   */
+  shutdownGraceMs: number;
 }
 
 /** Invalid configuration; the message names every offending variable and never echoes a secret. */
@@ -67,6 +73,7 @@ const envSchema = {
     RATE_LIMIT_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
     TRUSTED_PROXIES: { type: 'string', default: '' },
     PASSWORD_HASH_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64, default: 2 },
+    SHUTDOWN_GRACE_SECONDS: { type: 'integer', minimum: 0, maximum: 60, default: 5 },
   },
 } as const;
 
@@ -91,6 +98,7 @@ interface Env {
   RATE_LIMIT_WINDOW_SECONDS: number;
   TRUSTED_PROXIES: string;
   PASSWORD_HASH_CONCURRENCY: number;
+  SHUTDOWN_GRACE_SECONDS: number;
 }
 
 const secretVariables = new Set(['DATABASE_URL', 'DB_PASSWORD', 'API_KEYS']);
@@ -133,6 +141,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     database: databaseConfig(valid),
     auth: authConfig(valid),
     rateLimit: { requests: valid.RATE_LIMIT_REQUESTS, windowSeconds: valid.RATE_LIMIT_WINDOW_SECONDS },
+    shutdownGraceMs: valid.SHUTDOWN_GRACE_SECONDS * 1000,
     trustedProxies: parseTrustedProxies(valid.TRUSTED_PROXIES),
     passwordHashConcurrency: valid.PASSWORD_HASH_CONCURRENCY,
   };

@@ -44,7 +44,7 @@ try {
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'draining: finishing in-flight requests');
     lifecycle.draining = true;
-    await drain(server);
+    await drain(server, { graceMs: config.shutdownGraceMs });
     apiKeys.close();
     await dataSource.destroy();
     logger.info('stopped');

@@ -16,6 +16,7 @@ describe('configuration from the environment', () => {
       rateLimit: { requests: 600, windowSeconds: 60 },
       trustedProxies: [],
       passwordHashConcurrency: 2,
+      shutdownGraceMs: 5000,
     });
     expect(defaultSqlitePath).toMatch(/\/api\/data\/petstore\.sqlite$/);
   });
@@ -79,6 +80,7 @@ describe('configuration from the environment', () => {
     [{ RATE_LIMIT_REQUESTS: '-1' }, 'RATE_LIMIT_REQUESTS must be >= 0 (got "-1")'],
     [{ RATE_LIMIT_WINDOW_SECONDS: 'soon' }, 'RATE_LIMIT_WINDOW_SECONDS must be integer (got "soon")'],
     [{ PASSWORD_HASH_CONCURRENCY: '0' }, 'PASSWORD_HASH_CONCURRENCY must be >= 1 (got "0")'],
+    [{ SHUTDOWN_GRACE_SECONDS: '90' }, 'SHUTDOWN_GRACE_SECONDS must be <= 60 (got "90")'],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
@@ -90,11 +92,13 @@ describe('configuration from the environment', () => {
         RATE_LIMIT_WINDOW_SECONDS: '10',
         TRUSTED_PROXIES: '10.0.0.0/16, 10.1.0.0/16',
         PASSWORD_HASH_CONCURRENCY: '1',
+        SHUTDOWN_GRACE_SECONDS: '2',
       }),
     ).toMatchObject({
       rateLimit: { requests: 100, windowSeconds: 10 },
       trustedProxies: ['10.0.0.0/16', '10.1.0.0/16'],
       passwordHashConcurrency: 1,
+      shutdownGraceMs: 2000,
     });
   });
 

@@ -20,12 +20,13 @@ function rawConnection(port: number) {
 }
 
 describe('the server process', () => {
-  it('finishes every in-flight request on SIGTERM, closes idle keep-alive connections, refuses new ones, exits 0', async () => {
+  it('finishes every in-flight request on SIGTERM, tells keep-alive clients to go, then refuses new ones, exits 0', async () => {
     const port = await freePort();
     const api = spawnApi([process.execPath, main], {
       DATABASE_URL: 'sqlite::memory:',
       HOST: '127.0.0.1',
       PORT: String(port),
+      SHUTDOWN_GRACE_SECONDS: '1',
     });
     await waitUntilListening(api);
 
@@ -54,16 +55,22 @@ describe('the server process', () => {
     await waitFor('the drain to begin', () =>
       api.lines.some((l) => l.msg === 'draining: finishing in-flight requests'),
     );
+    // In the grace period, the kept-alive connection's next request is answered (not reset), telling the client to go.
+    idle.socket.write('GET /api/v1/health HTTP/1.1\r\nHost: api\r\n\r\n');
     await idle.closed;
-    const refused = await new Promise<string>((resolve) => {
-      const late = connect(port, '127.0.0.1');
-      late.on('connect', () => {
-        late.destroy();
-        resolve('connected');
+    expect(idle.received().match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
+    expect(idle.received()).toMatch(/\r\nConnection: close\r\n/i);
+    // After it, new connections are refused.
+    const tryConnect = () =>
+      new Promise<string>((resolve) => {
+        const late = connect(port, '127.0.0.1');
+        late.on('connect', () => {
+          late.destroy();
+          resolve('connected');
+        });
+        late.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
       });
-      late.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-    });
-    expect(refused).toBe('ECONNREFUSED');
+    await waitFor('new connections to be refused', async () => (await tryConnect()) === 'ECONNREFUSED');
 
     for (const { connection, rest } of inFlight) connection.socket.write(rest);
     await Promise.all(inFlight.map(({ connection }) => connection.closed));

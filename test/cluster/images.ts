@@ -25,9 +25,13 @@ export async function buildImages(
   const started = Date.now();
   let stdout: string;
   try {
-    stdout = await run('bash', [buildScript, binaries.coredns, binaries['metrics-server'], binaries.pause, binaries.kubectl], {
-      stderr: 'inherit',
-    });
+    stdout = await run(
+      'bash',
+      [buildScript, binaries.coredns, binaries['metrics-server'], binaries.pause, binaries.kubectl],
+      {
+        stderr: 'inherit',
+      },
+    );
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
     throw new ClusterError('the real node cannot start without its images (the error above says why)', {

@@ -37,7 +37,7 @@ describe('a node drain against the PetStore', () => {
     expect(budget.status).toMatchObject({ disruptionsAllowed: 1, currentHealthy: 2 });
     const base = `http://shop.${namespace.name}.svc.cluster.local/api/v1`;
     const load = await LoadPod.start(namespace.name, 'load', {
-      urls: [`${base}/pets/findByStatus?status=available`],
+      urls: [`${base}/pets?status=available`],
       concurrency: 2,
       pauseMs: 20,
     });
@@ -46,7 +46,16 @@ describe('a node drain against the PetStore', () => {
     const podStates = async (): Promise<string[]> =>
       (
         JSON.parse(
-          await kubectl(['-n', namespace.name, 'get', 'pods', '-l', 'app.kubernetes.io/instance=shop', '-o', 'json']),
+          await kubectl([
+            '-n',
+            namespace.name,
+            'get',
+            'pods',
+            '-l',
+            'app.kubernetes.io/instance=shop,!batch.kubernetes.io/job-name',
+            '-o',
+            'json',
+          ]),
         ) as { items: { metadata: { deletionTimestamp?: string }; status: { phase: string } }[] }
       ).items
         .map((pod) =>
@@ -60,7 +69,7 @@ describe('a node drain against the PetStore', () => {
       drain = await kubectl([
         'drain',
         realNodeNetwork.nodeName,
-        '--pod-selector=app.kubernetes.io/instance=shop',
+        '--pod-selector=app.kubernetes.io/instance=shop,!batch.kubernetes.io/job-name',
         '--delete-emptydir-data',
         '--timeout=30s',
       ]);

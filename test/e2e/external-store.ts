@@ -93,7 +93,16 @@ export function rolledOut(d: DeploymentState): boolean {
 /** Whether every pod of the PetStore that is shutting down has gone (old pods drain for a while after a rollout). */
 export async function noTerminatingPods(namespace: string, name: string): Promise<boolean> {
   const pods = JSON.parse(
-    await kubectl(['-n', namespace, 'get', 'pods', '-l', `app.kubernetes.io/instance=${name}`, '-o', 'json']),
+    await kubectl([
+      '-n',
+      namespace,
+      'get',
+      'pods',
+      '-l',
+      `app.kubernetes.io/instance=${name},!batch.kubernetes.io/job-name`,
+      '-o',
+      'json',
+    ]),
   ) as { items: { metadata: { deletionTimestamp?: string } }[] };
   return pods.items.every((pod) => pod.metadata.deletionTimestamp === undefined);
 }

@@ -46,7 +46,7 @@ describe('a rolling update under load', () => {
   it('rolls all three pods to a new configuration while a steady stream of requests sees no failure', async () => {
     const base = `http://shop.${namespace.name}.svc.cluster.local/api/v1`;
     const load = await LoadPod.start(namespace.name, 'load', {
-      urls: [`${base}/pets/findByStatus?status=available`, `${base}/store/inventory`, `${base}/health`],
+      urls: [`${base}/pets?status=available`, `${base}/store/inventory`, `${base}/health`],
       concurrency: 4,
     });
     // A few seconds of steady state before the change.

@@ -25,10 +25,17 @@ export async function listen(
 }
 
 /**
- * Graceful stop: refuse new connections, let in-flight requests finish (their responses say `Connection: close`),
- * close keep-alive connections as soon as they are idle, and after `timeoutMs` close whatever is left.
+ * Graceful stop, once the caller has set the app draining (every response then says `Connection: close`): for
+ * `graceMs` keep serving, so each busy keep-alive connection gets one such response and its client reconnects
+ * elsewhere; then refuse new connections, let in-flight requests finish, close keep-alive connections as soon as they
+ * are idle, and after `timeoutMs` close whatever is left. Without the grace period, closing an idle keep-alive
+ * connection races with its client sending the next request on it, and that request fails.
  */
-export async function drain(server: Server, timeoutMs = drainTimeoutMs): Promise<void> {
+export async function drain(
+  server: Server,
+  { graceMs = 0, timeoutMs = drainTimeoutMs }: { graceMs?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const sweep = setInterval(() => server.closeIdleConnections(), 100);

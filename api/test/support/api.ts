@@ -106,7 +106,7 @@ export async function startTestApi(
       return { status: response.status, headers: response.headers, body: parsed };
     },
     async close() {
-      await drain(server, 1000);
+      await drain(server, { timeoutMs: 1000 });
       apiKeys.close();
       if (dataSource.isInitialized) await dataSource.destroy();
       await database.drop();
