@@ -83,6 +83,12 @@ export interface ChildDependent<T extends KubernetesObject = KubernetesObject> e
   readonly ready?: (live: T) => Readiness;
   /** create-only children with one object per input (an image): older ones carrying this label go once one is ready. */
   readonly generationLabel?: string;
+  /**
+   * Fields the operator stops setting while they must keep their values until another controller takes them (the
+   * Deployment's replicas, to the autoscaler): applied under a second field manager before the apply that drops them,
+   * or right after the one that creates the object. Undefined: nothing to hand over.
+   */
+  readonly handOver?: (inputs: BuildInputs, desired: T, live: T | undefined) => KubernetesObject | undefined;
 }
 
 /** One object per namespace, computed from every PetStore there. */

@@ -1,6 +1,6 @@
 import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { buildConfigMap } from '../builders/config-map.ts';
-import { buildDeployment } from '../builders/deployment.ts';
+import { buildDeployment, deploymentReplicas, replicaHandOver } from '../builders/deployment.ts';
 import { buildHorizontalPodAutoscaler, wantsHorizontalPodAutoscaler } from '../builders/horizontal-pod-autoscaler.ts';
 import { buildIngress, wantsIngress } from '../builders/ingress.ts';
 import { childNames, sharedNames } from '../builders/metadata.ts';
@@ -132,8 +132,16 @@ export const dependents: readonly Dependent[] = [
       const current = upstream.live?.spec?.template.spec?.containers[0]?.image;
       const image = released ? inputs.spec.image : current;
       if (image === undefined) return waitFor(`the migration Job for ${inputs.spec.image} to succeed`);
-      return buildDeployment({ ...inputs, spec: { ...inputs.spec, image } });
+      const deployment = buildDeployment({ ...inputs, spec: { ...inputs.spec, image } });
+      const replicas = deploymentReplicas(inputs.spec, upstream.live?.spec?.replicas);
+      if (deployment.spec) {
+        if (replicas === undefined) delete deployment.spec.replicas;
+        else deployment.spec.replicas = replicas;
+      }
+      return deployment;
     },
+    // Under an autoscaler the operator stops setting replicas: the count stays until the autoscaler takes it.
+    handOver: (inputs, desired, live) => replicaHandOver(inputs.spec, desired, live),
   }),
   child({
     id: 'horizontalPodAutoscaler',

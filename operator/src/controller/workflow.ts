@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
 import { controllerReference } from '../builders/metadata.ts';
 import { databaseFinalizer } from '../database/engine.ts';
+import { handOverFieldManager, isConflict } from '../k8s/client.ts';
 import { kinds } from '../k8s/kinds.ts';
 import { PermanentError } from '../runtime/errors.ts';
 import type { BuildInputs, NamespaceInputs } from '../spec/build-inputs.ts';
@@ -164,7 +165,11 @@ async function ensureChild(
   } else {
     const hashed = withDesiredHash(desired);
     if (!current || !isUpToDate(hashed, current)) {
+      const handOver = dependent.handOver?.(inputs, desired, current);
+      if (handOver && current) await applyHandOver(handOver, ctx);
+      const created = !current;
       current = await ctx.client.apply(hashed);
+      if (handOver && created) await applyHandOver(handOver, ctx);
       wrote = 'applied';
     }
   }
@@ -180,6 +185,18 @@ async function ensureChild(
     live: current,
     ...(wrote ? { wrote } : {}),
   };
+}
+
+/**
+ * Holds fields under the hand-over field manager without taking them from anyone: when another controller already
+ * owns them with a different value (the autoscaler scaled meanwhile), the conflict means the hand-over has happened.
+ */
+async function applyHandOver(object: KubernetesObject, ctx: ReconcileContext): Promise<void> {
+  try {
+    await ctx.client.apply(object, { fieldManager: handOverFieldManager, force: false });
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+  }
 }
 
 /** True when `object` carries this PetStore's controller reference. */

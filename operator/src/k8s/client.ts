@@ -18,6 +18,14 @@ import { apiVersionOf, type ResourceKind } from './kinds.ts';
 
 /** The field manager of every server-side apply the operator makes. */
 export const fieldManager = 'petstore-operator';
+/** The field manager that holds a value while the operator hands the field to another controller (see ChildDependent). */
+export const handOverFieldManager = 'petstore-operator-handover';
+
+/** A field manager other than the operator's own, and whether to take fields over from other managers (default yes). */
+export interface ApplyOptions {
+  fieldManager?: string;
+  force?: boolean;
+}
 
 /** The longest one request to the API server may take before it is abandoned (and the reconcile retried). */
 export const requestTimeoutMs = 30_000;
@@ -42,7 +50,7 @@ export interface EventRecord {
 /** Every write the operator makes, and the few reads that cannot come from an informer cache. */
 export interface KubeClient {
   /** Server-side apply under the operator's field manager, taking over fields others changed (drift repair). */
-  apply<T extends KubernetesObject>(object: T): Promise<T>;
+  apply<T extends KubernetesObject>(object: T, options?: ApplyOptions): Promise<T>;
   /** Deletes if present; an object already gone is success. */
   delete(ref: ObjectRef): Promise<void>;
   /** Server-side apply of a custom resource's status subresource. */
@@ -118,6 +126,10 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
 }
 
+export function isConflict(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 409;
+}
+
 /** The KubeClient on @kubernetes/client-node; the only place that knows its API classes for writes. */
 export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: string): KubeClient {
   const configuration = keepAliveConfiguration(kubeConfig);
@@ -126,8 +138,15 @@ export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: stri
   const core = new CoreV1Api(configuration);
   const header = (type: string) => setHeaderOptions('Content-Type', type);
   return {
-    async apply(object) {
-      return objects.patch(object, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+    async apply(object, options = {}) {
+      return objects.patch(
+        object,
+        undefined,
+        undefined,
+        options.fieldManager ?? fieldManager,
+        options.force ?? true,
+        PatchStrategy.ServerSideApply,
+      );
     },
     async delete(ref) {
       try {

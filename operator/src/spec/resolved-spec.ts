@@ -16,8 +16,10 @@ export interface ResolvedSpec {
   logLevel: string;
   paginationLimit: number;
   corsOrigins: string[];
-  /** Pods when autoscaling is off. */
+  /** Pods when autoscaling is off (the spec's, else 2; 1 on SQLite). */
   replicas: number;
+  /** Whether spec.replicas says how many: when it does not, a running Deployment keeps the count it has. */
+  replicasSpecified: boolean;
   autoscaling?: {
     minReplicas: number;
     maxReplicas: number;
@@ -69,6 +71,7 @@ export function resolveSpec(petStore: PetStore, defaults: OperatorDefaults): Res
     paginationLimit: spec.config?.paginationLimit ?? 20,
     corsOrigins: spec.config?.corsOrigins ?? [],
     replicas: engine === 'sqlite' ? 1 : (spec.replicas ?? 2),
+    replicasSpecified: engine === 'sqlite' || spec.replicas !== undefined,
     ...(autoscaling && engine !== 'sqlite'
       ? {
           autoscaling: {

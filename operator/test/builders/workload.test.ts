@@ -1,6 +1,11 @@
 // The Deployment, the migration Job, their shared pod spec and the autoscaler, for the cases that change them.
 import { describe, expect, it } from '@jest/globals';
-import { buildDeployment, configChecksumAnnotation } from '../../src/builders/deployment.ts';
+import {
+  buildDeployment,
+  configChecksumAnnotation,
+  deploymentReplicas,
+  replicaHandOver,
+} from '../../src/builders/deployment.ts';
 import { buildHorizontalPodAutoscaler } from '../../src/builders/horizontal-pod-autoscaler.ts';
 import { buildMigrationJob, migrationJobName } from '../../src/builders/migration-job.ts';
 import { postgresConnection } from '../../src/spec/database-connection.ts';
@@ -19,9 +24,9 @@ describe('buildDeployment', () => {
     ['PostgreSQL: two pods by default, rolling', { ...external }, 2, 'RollingUpdate', ['tmp', 'api-keys']],
     ['one replica asked for', { ...external, replicas: 1 }, 1, 'RollingUpdate', ['tmp', 'api-keys']],
     [
-      'under an autoscaler: no replicas field',
-      { ...external, autoscaling: {} },
-      undefined,
+      'under an autoscaler: starts at its minReplicas',
+      { ...external, autoscaling: { minReplicas: 3 } },
+      3,
       'RollingUpdate',
       ['tmp', 'api-keys'],
     ],
@@ -53,6 +58,47 @@ describe('buildDeployment', () => {
   });
 });
 
+describe('deploymentReplicas: the count the operator sets, given the running one', () => {
+  it.each([
+    ['a new Deployment, no autoscaler, no count in the spec: the default', { ...external }, undefined, 2],
+    ['the spec says 3: 3, whatever runs', { ...external, replicas: 3 }, 5, 3],
+    ['no count in the spec: the running count stays (autoscaling was just turned off)', { ...external }, 5, 5],
+    ['SQLite: always 1', {}, 3, 1],
+    [
+      'a new Deployment under an autoscaler: its minReplicas',
+      { ...external, autoscaling: { minReplicas: 4 } },
+      undefined,
+      4,
+    ],
+    ['a running Deployment under an autoscaler: left to it', { ...external, autoscaling: {} }, 5, undefined],
+  ] as const)('%s', (_case, spec, live, expected) => {
+    expect(deploymentReplicas(inputs(spec).spec, live)).toBe(expected);
+  });
+});
+
+describe('replicaHandOver: what holds the count while the autoscaler takes it', () => {
+  const desired = (spec: object) => buildDeployment(inputs(spec));
+  it('holds the running count when the operator stops setting replicas under an autoscaler', () => {
+    const spec = { ...external, autoscaling: {} };
+    const live = { ...desired(spec), spec: { ...desired(spec).spec!, replicas: 5 } };
+    expect(replicaHandOver(inputs(spec).spec, desired(spec), live)).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'shop', namespace: 'pets' },
+      spec: { replicas: 5 },
+    });
+  });
+
+  it('holds the starting count of a new Deployment under an autoscaler', () => {
+    const spec = { ...external, autoscaling: { minReplicas: 3 } };
+    expect(replicaHandOver(inputs(spec).spec, desired(spec), undefined)?.spec).toEqual({ replicas: 3 });
+  });
+
+  it('holds nothing without an autoscaler', () => {
+    expect(replicaHandOver(inputs(external).spec, desired(external), undefined)).toBeUndefined();
+  });
+});
+
 describe('buildMigrationJob', () => {
   it('runs the migrations once per image, under the same pod rules as the API', () => {
     const job = buildMigrationJob(inputs({ ...external, image: 'api:2' }));
@@ -81,7 +127,7 @@ describe('buildHorizontalPodAutoscaler', () => {
     ['the seeds: up 2 pods a minute, down 1 pod per 5 minutes after 5 minutes of low load', {}, 300],
     ['a shorter scale-down window asked for', { scaleDownStabilizationWindowSeconds: 60 }, 60],
   ] as const)('%s', (_case, autoscaling, window) => {
-    const behavior = buildHorizontalPodAutoscaler(inputs({ ...external, autoscaling })).spec?.behavior;
+    const behavior = buildHorizontalPodAutoscaler(inputs({ ...external, autoscaling })).spec.behavior;
     expect(behavior?.scaleUp).toEqual({
       stabilizationWindowSeconds: 60,
       selectPolicy: 'Max',

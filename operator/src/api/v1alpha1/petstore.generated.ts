@@ -9,7 +9,7 @@ export interface PetStoreSpec {
    */
   image?: string;
   /**
-   * Number of API pods when autoscaling is off; also the scale subresource (kubectl scale). When unset: 2 for external and rds databases, 1 for sqlite (which allows exactly 1).
+   * Number of API pods when autoscaling is off; also the scale subresource (kubectl scale). When unset, a running Deployment keeps its count (so turning autoscaling off keeps the pods the autoscaler last asked for), and a new one gets 2 for external and rds databases, 1 for sqlite (which allows exactly 1). With autoscaling, a new Deployment starts at autoscaling.minReplicas.
    */
   replicas?: number;
   /**
