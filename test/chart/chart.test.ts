@@ -329,6 +329,10 @@ describe('helm test', () => {
     });
   });
 
+  it("makes no namespace quota, which would count the operator's own pods in the release namespace", () => {
+    expect(manifest).toMatchObject({ spec: { quota: { enabled: false } } });
+  });
+
   it('runs in the first watched namespace when the operator watches only some', () => {
     const scoped = renderChart({ values: { watchNamespaces: ['shop', 'staging'] } }).filter(isTestHook);
     expect(new Set(scoped.map((m) => m.metadata.namespace))).toEqual(new Set(['shop']));
