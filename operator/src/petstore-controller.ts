@@ -92,6 +92,7 @@ export function addPetStoreController(
     owns: ownedKinds.filter((kind) => watched(kind, monitoringServed)).map(watchSpecOf),
     // A change to a shared object needs one reconcile in its namespace (each one ensures them); any PetStore there will do.
     watches: sharedKinds.map((kind) => ({ spec: watchSpecOf(kind), map: (object) => anyPetStoreIn(manager, object) })),
-    reconcile: (key, context) => reconciler.reconcile(key, { log: context.log, signal: context.signal }),
+    reconcile: (key, context) =>
+      reconciler.reconcile(key, { log: context.log, signal: context.signal, fence: context.fence }),
   });
 }

@@ -20,4 +20,9 @@ export interface ReconcileContext {
   now: () => Date;
   /** The pass's abort signal: leadership lost or shutdown. */
   signal?: AbortSignal;
+  /**
+   * Throws when this process may no longer hold its leader lease: the client runs it before every write to the API
+   * server (k8s/client.ts withFence), the RDS engine before every change in AWS. Absent without leader election.
+   */
+  fence?: () => void;
 }

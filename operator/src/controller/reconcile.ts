@@ -1,7 +1,7 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import { withSignal, type EventRecord } from '../k8s/client.ts';
+import { withFence, withSignal, type EventRecord } from '../k8s/client.ts';
 import { kinds } from '../k8s/kinds.ts';
 import type { ObjectKey } from '../runtime/types.ts';
 import { resolveSpec, type ResolvedSpec } from '../spec/resolved-spec.ts';
@@ -15,8 +15,11 @@ import { writeStatus } from './status.ts';
 import { runSharedDependents, runWorkflow, type WorkflowResult } from './workflow.ts';
 
 export interface Reconciler {
-  /** `log` (the runtime's per-request logger) and `signal` (the pass's abort signal) replace the context's. */
-  reconcile(key: ObjectKey, pass?: { log?: Logger; signal?: AbortSignal }): Promise<Action>;
+  /**
+   * `log` (the runtime's per-request logger), `signal` (the pass's abort signal) and `fence` (the leader lease check
+   * before each write) replace the context's.
+   */
+  reconcile(key: ObjectKey, pass?: { log?: Logger; signal?: AbortSignal; fence?: () => void }): Promise<Action>;
 }
 
 /**
@@ -27,10 +30,15 @@ export function createReconciler(baseCtx: ReconcileContext, engines: Engines): R
   return {
     async reconcile(key, pass = {}) {
       const signal = pass.signal ?? baseCtx.signal;
+      const fence = pass.fence ?? baseCtx.fence;
+      let client = signal ? withSignal(baseCtx.client, signal) : baseCtx.client;
+      if (fence) client = withFence(client, fence);
       const ctx: ReconcileContext = {
         ...baseCtx,
         ...(pass.log ? { log: pass.log } : {}),
-        ...(signal ? { signal, client: withSignal(baseCtx.client, signal) } : {}),
+        ...(signal ? { signal } : {}),
+        ...(fence ? { fence } : {}),
+        client,
       };
       const petStore = ctx.cache.get<PetStore>(kinds.PetStore, key.namespace, key.name);
       if (!petStore) {

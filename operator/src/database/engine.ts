@@ -30,6 +30,8 @@ export interface EngineContext {
   now: () => Date;
   /** Aborted when the pass must stop at once (leadership lost, shutdown): every request it makes carries it. */
   signal?: AbortSignal;
+  /** The leader lease check to run before every change outside the cluster (ReconcileContext.fence). */
+  fence?: () => void;
   client: KubeClient;
 }
 

@@ -122,6 +122,21 @@ export function withSignal(client: KubeClient, signal: AbortSignal): KubeClient 
   return bound as unknown as KubeClient;
 }
 
+/** The same client, whose writes first run `fence` (the leader lease check, which throws when the lease may be lost). */
+export function withFence(client: KubeClient, fence: () => void): KubeClient {
+  const writes = new Set(['apply', 'delete', 'applyStatus', 'patchMetadata', 'event']);
+  const fenced = {} as Record<string, unknown>;
+  for (const [name, call] of Object.entries(client as unknown as Record<string, (...args: unknown[]) => unknown>)) {
+    fenced[name] = writes.has(name)
+      ? (...args: unknown[]) => {
+          fence();
+          return call(...args);
+        }
+      : call;
+  }
+  return fenced as unknown as KubeClient;
+}
+
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
 }

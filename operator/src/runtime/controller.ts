@@ -22,6 +22,11 @@ export interface ReconcileContext {
   readonly log: Logger;
   /** Consecutive failed attempts for this key before this one (0 on a fresh key). */
   readonly retries: number;
+  /**
+   * Throws LeaderElectionLostError when this process may no longer hold its leader lease (see
+   * LeaderElector.holdsLease); a no-op without leader election. Call it right before every write.
+   */
+  readonly fence: () => void;
 }
 
 /**
@@ -51,6 +56,8 @@ export interface ControllerOptions<P extends KubeObject> {
   readonly rateLimiter?: RateLimiter;
   readonly metrics: RuntimeMetrics;
   readonly log: Logger;
+  /** The manager's lease fence (ReconcileContext.fence); default: none. */
+  readonly fence?: () => void;
 }
 
 /**
@@ -204,7 +211,12 @@ export class Controller<P extends KubeObject> {
     let result: ReconcileResultLabel;
     metrics.activeWorkers.inc({ controller: this.name });
     try {
-      const outcome = await reconcile(request, { signal: this.#abort.signal, log, retries });
+      const outcome = await reconcile(request, {
+        signal: this.#abort.signal,
+        log,
+        retries,
+        fence: this.#options.fence ?? noFence,
+      });
       if (outcome?.requeueAfterMs !== undefined && outcome.requeueAfterMs > 0) {
         this.queue.forget(key);
         this.queue.addAfter(key, outcome.requeueAfterMs);
@@ -236,4 +248,8 @@ export class Controller<P extends KubeObject> {
     metrics.reconcileTotal.inc({ controller: this.name, result });
     metrics.reconcileTime.observe({ controller: this.name }, (performance.now() - started) / 1000);
   }
+}
+
+function noFence(): void {
+  // without leader election every write is this process's to make
 }

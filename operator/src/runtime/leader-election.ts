@@ -54,6 +54,8 @@ export class LeaderElector {
   /** performance.now() when the observed record last changed. */
   #observedAt = 0;
   #leading = false;
+  /** performance.now() when the last successful acquire or renewal was sent (not answered: the conservative end). */
+  #renewedAt = 0;
 
   constructor(options: LeaderElectorOptions) {
     this.#options = options;
@@ -67,13 +69,25 @@ export class LeaderElector {
     return this.#leading;
   }
 
+  /**
+   * Whether this process may still write as the leader, by its own monotonic clock: it leads and its last renewal was
+   * sent less than renewDeadline ago. Synchronous, for a check right before each write: a process paused past its
+   * lease (SIGSTOP, a stalled VM) resumes with work queued from before, and may run it before its renew loop notices
+   * the loss; this fence refuses those writes, since another process may lead by now.
+   */
+  holdsLease(): boolean {
+    return this.#leading && performance.now() - this.#renewedAt < this.#options.renewDeadlineMs;
+  }
+
   /** Tries every retryPeriod (jittered) until this process holds the lease; false if `signal` aborted first. */
   async acquire(signal: AbortSignal): Promise<boolean> {
     const { log, lock, retryPeriodMs } = this.#options;
     log.info({ lease: lock.description, identity: this.identity }, 'attempting to acquire leader lease');
     let reportedHolder: string | undefined;
     while (!signal.aborted) {
+      const sent = performance.now();
       if (await this.#tryAcquireOrRenew(signal)) {
+        this.#renewedAt = sent;
         this.#setLeading(true);
         log.info({ lease: lock.description, identity: this.identity }, 'acquired leader lease');
         return true;
@@ -110,7 +124,11 @@ export class LeaderElector {
         signal,
         AbortSignal.timeout(Math.ceil(Math.min(remaining, renewDeadlineMs / 2))),
       ]);
-      if (await this.#tryAcquireOrRenew(attempt)) lastRenewal = performance.now();
+      const sent = performance.now();
+      if (await this.#tryAcquireOrRenew(attempt)) {
+        lastRenewal = performance.now();
+        this.#renewedAt = sent;
+      }
     }
     return 'stopped';
   }

@@ -217,6 +217,12 @@ export class Manager {
     }
   }
 
+  #fence(): void {
+    if (this.#elector && !this.#elector.holdsLease()) {
+      throw new LeaderElectionLostError(this.#config.leaderElectionId);
+    }
+  }
+
   #startControllers(): void {
     for (const registration of this.#registrations) {
       const controller = new Controller<KubeObject>({
@@ -229,6 +235,7 @@ export class Manager {
         resyncPeriodMs: this.#config.resyncPeriodMs,
         metrics: this.metrics,
         log: this.log,
+        fence: () => this.#fence(),
       });
       controller.start();
       this.#controllers.push(controller);

@@ -44,11 +44,16 @@ export class AwsSession {
   calls = 0;
   readonly #clients: AwsClients;
   readonly #signal: AbortSignal | undefined;
+  readonly #fence: () => void;
 
-  /** `signal` is the reconcile's: when it aborts (leadership lost, shutdown) calls in flight are cancelled. */
-  constructor(clients: AwsClients, signal?: AbortSignal) {
+  /**
+   * `signal` is the reconcile's: when it aborts (leadership lost, shutdown) calls in flight are cancelled. `fence`
+   * runs before every call that changes something in AWS (see ReconcileContext.fence).
+   */
+  constructor(clients: AwsClients, signal?: AbortSignal, fence: () => void = () => undefined) {
     this.#clients = clients;
     this.#signal = signal;
+    this.#fence = fence;
   }
 
   /** Every call is bounded by `awsCallTimeoutMs` (the SDK's own retries included) and by the reconcile's signal. */
@@ -74,6 +79,7 @@ export class AwsSession {
 
   /** The new instance, or undefined when one by that identifier already exists (an earlier pass created it). */
   async createInstance(input: CreateDBInstanceCommandInput): Promise<DBInstance | undefined> {
+    this.#fence();
     this.calls++;
     try {
       return (await this.#clients.rds.send(new CreateDBInstanceCommand(input), this.#request())).DBInstance;
@@ -85,6 +91,7 @@ export class AwsSession {
 
   /** Undefined when RDS is busy with the instance (InvalidDBInstanceState): try again on the next poll. */
   async modifyInstance(input: ModifyDBInstanceCommandInput): Promise<DBInstance | undefined> {
+    this.#fence();
     this.calls++;
     try {
       return (await this.#clients.rds.send(new ModifyDBInstanceCommand(input), this.#request())).DBInstance;
@@ -96,6 +103,7 @@ export class AwsSession {
 
   /** `'gone'` when the instance no longer exists, `'busy'` when RDS cannot delete it in its current state. */
   async deleteInstance(input: DeleteDBInstanceCommandInput): Promise<'deleting' | 'gone' | 'busy'> {
+    this.#fence();
     this.calls++;
     try {
       await this.#clients.rds.send(new DeleteDBInstanceCommand(input), this.#request());
@@ -109,6 +117,7 @@ export class AwsSession {
   }
 
   async addTags(resourceArn: string, tags: Tag[], identifier: string): Promise<void> {
+    this.#fence();
     this.calls++;
     try {
       await this.#clients.rds.send(
@@ -121,6 +130,7 @@ export class AwsSession {
   }
 
   async removeTags(resourceArn: string, keys: string[], identifier: string): Promise<void> {
+    this.#fence();
     this.calls++;
     try {
       await this.#clients.rds.send(

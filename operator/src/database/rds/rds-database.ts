@@ -13,7 +13,7 @@ import { Observations } from './observations.ts';
 import { rdsSettings, type RdsDatabaseOptions } from './options.ts';
 
 /** What the engine uses of a reconcile context: a logger and the clock. */
-export type RdsContext = Pick<EngineContext, 'log' | 'now' | 'signal'>;
+export type RdsContext = Pick<EngineContext, 'log' | 'now' | 'signal' | 'fence'>;
 
 /** A database engine with finalize (../engine.ts), that needs only a logger and a clock from the context (so tests need no cluster). */
 export interface RdsDatabase {
@@ -62,7 +62,7 @@ export function createRdsDatabase(options: RdsDatabaseOptions): RdsDatabase {
     if (fresh) return { ...fresh.result, state: { ...fresh.result.state, requeueAfterMs: fresh.remainingMs } };
     const held = observations.held(key, fingerprint, now);
     if (held) throw held;
-    const aws = new AwsSession(clients, ctx.signal);
+    const aws = new AwsSession(clients, ctx.signal, ctx.fence);
     try {
       const observed = await observeInstance({
         aws,
@@ -90,7 +90,7 @@ export function createRdsDatabase(options: RdsDatabaseOptions): RdsDatabase {
 
   async function finalize(petStore: PetStore, spec: ResolvedSpec, ctx: RdsContext) {
     observations.forget(keyOf(petStore));
-    const aws = new AwsSession(clients, ctx.signal);
+    const aws = new AwsSession(clients, ctx.signal, ctx.fence);
     try {
       return await deleteInstanceStep({
         aws,
