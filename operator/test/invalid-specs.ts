@@ -207,4 +207,16 @@ export const invalidUpdates: {
     patch: { database: { engine: 'rds', rds: { instanceIdentifier: 'shop-b' } } },
     message: ['spec.database.rds.instanceIdentifier', 'immutable'],
   },
+  {
+    name: 'naming an instance after creation (the app would switch to it)',
+    spec: { database: { engine: 'rds', rds: {} } },
+    patch: { database: { engine: 'rds', rds: { instanceIdentifier: 'someone-elses' } } },
+    message: ['spec.database.rds.instanceIdentifier', 'cannot be added or removed'],
+  },
+  {
+    name: 'removing the named instance (the operator would create an empty one)',
+    spec: { database: { engine: 'rds', rds: { instanceIdentifier: 'shop-a' } } },
+    patch: { database: { engine: 'rds', rds: { instanceIdentifier: null } } },
+    message: ['spec.database.rds.instanceIdentifier', 'cannot be added or removed'],
+  },
 ];

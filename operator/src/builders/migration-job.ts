@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { V1Job } from '@kubernetes/client-node';
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
 import type { BuildInputs } from '../spec/build-inputs.ts';
+import type { DatabaseConnection } from '../spec/database-connection.ts';
 import { annotationPrefix, controllerReference, labels } from './metadata.ts';
 import { apiPodSpec } from './pod-spec.ts';
 
@@ -10,9 +11,16 @@ export const migrationLabel = `${annotationPrefix}/migration`;
 /** How the API image (Dockerfile.api, WORKDIR /app/api) runs its migrations once and exits. */
 export const migrateCommand = ['node', 'dist/migrate.js'];
 
-/** The Job name for migrating to one image: a new image means a new Job, the same image reuses the finished one. */
-export function migrationJobName(petStore: PetStore, image: string): string {
-  const digest = createHash('sha256').update(image).digest('hex').slice(0, 10);
+/**
+ * The Job name for migrating one database to one image: a new image, or another database (host, port, name), means a
+ * new Job; the same pair reuses the finished one, so a database that changed under the PetStore is never taken for
+ * an already migrated one.
+ */
+export function migrationJobName(petStore: PetStore, image: string, connection: DatabaseConnection): string {
+  const database = connection.postgres
+    ? `${connection.postgres.host}:${String(connection.postgres.port)}/${connection.postgres.dbname}`
+    : connection.url;
+  const digest = createHash('sha256').update(`${image}\n${database}`).digest('hex').slice(0, 10);
   return `${petStore.metadata.name.slice(0, 40)}-migrate-${digest}`;
 }
 
@@ -26,7 +34,7 @@ export function wantsMigrationJob({ spec }: BuildInputs): boolean {
  * component label, so the Service and PodDisruptionBudget never select them.
  */
 export function buildMigrationJob(inputs: BuildInputs): V1Job {
-  const { petStore, spec } = inputs;
+  const { petStore, spec, connection } = inputs;
   const jobLabels = {
     ...labels(petStore),
     'app.kubernetes.io/name': 'petstore-migration',
@@ -36,7 +44,7 @@ export function buildMigrationJob(inputs: BuildInputs): V1Job {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: {
-      name: migrationJobName(petStore, spec.image),
+      name: migrationJobName(petStore, spec.image, connection),
       namespace: petStore.metadata.namespace,
       labels: { ...jobLabels, [migrationLabel]: 'true' },
       annotations: { [`${annotationPrefix}/image`]: spec.image },

@@ -113,7 +113,7 @@ export const dependents: readonly Dependent[] = [
     policy: 'create-only',
     dependsOn: ['serviceAccount', 'configMap', 'secret', 'networkPolicy'],
     kind: kinds.Job,
-    name: (i) => migrationJobName(i.petStore, i.spec.image),
+    name: (i) => migrationJobName(i.petStore, i.spec.image, i.connection),
     when: wantsMigrationJob,
     desired: buildMigrationJob,
     ready: migrationReadiness,

@@ -9,7 +9,7 @@ import {
 import { buildHorizontalPodAutoscaler } from '../../src/builders/horizontal-pod-autoscaler.ts';
 import { buildMigrationJob, migrationJobName } from '../../src/builders/migration-job.ts';
 import { postgresConnection } from '../../src/spec/database-connection.ts';
-import { external, inputs } from './inputs.ts';
+import { external, inputs, postgres } from './inputs.ts';
 
 const restricted = {
   allowPrivilegeEscalation: false,
@@ -103,7 +103,7 @@ describe('buildMigrationJob', () => {
   it('runs the migrations once per image, under the same pod rules as the API', () => {
     const job = buildMigrationJob(inputs({ ...external, image: 'api:2' }));
     const pod = job.spec?.template.spec;
-    expect(job.metadata?.name).toBe(migrationJobName(inputs(external).petStore, 'api:2'));
+    expect(job.metadata?.name).toBe(migrationJobName(inputs(external).petStore, 'api:2', postgres));
     expect(pod?.restartPolicy).toBe('Never');
     expect(pod?.containers[0]?.command).toEqual(['node', 'dist/migrate.js']);
     expect(pod?.containers[0]?.securityContext).toEqual(restricted);
@@ -111,10 +111,15 @@ describe('buildMigrationJob', () => {
     expect(pod?.volumes?.map((v) => v.name)).toEqual(['tmp']);
   });
 
-  it('is a new Job for a new image, the same Job for the same image', () => {
+  it('is a new Job for a new image or another database, the same Job for the same pair', () => {
     const { petStore } = inputs(external);
-    expect(migrationJobName(petStore, 'api:1')).toBe(migrationJobName(petStore, 'api:1'));
-    expect(migrationJobName(petStore, 'api:1')).not.toBe(migrationJobName(petStore, 'api:2'));
+    const other = postgresConnection('postgres://app:pw-123@db-2.internal:5432/pets');
+    const rotated = postgresConnection('postgres://app:new-password@db.internal:5432/pets');
+    expect(migrationJobName(petStore, 'api:1', postgres)).toBe(migrationJobName(petStore, 'api:1', postgres));
+    expect(migrationJobName(petStore, 'api:1', postgres)).not.toBe(migrationJobName(petStore, 'api:2', postgres));
+    expect(migrationJobName(petStore, 'api:1', postgres)).not.toBe(migrationJobName(petStore, 'api:1', other));
+    // A rotated password is the same database: no new migration.
+    expect(migrationJobName(petStore, 'api:1', postgres)).toBe(migrationJobName(petStore, 'api:1', rotated));
   });
 });
 

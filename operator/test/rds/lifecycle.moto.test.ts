@@ -1,7 +1,12 @@
 // The rds engine against moto server (real HTTP through a proxy, no SDK mocks): create, credentials, rotation,
 // in-place changes, and what a crash between the create call and the status write leaves behind.
 import { describe, expect, it } from '@jest/globals';
-import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, type DBInstance } from '@aws-sdk/client-rds';
+import {
+  DeleteDBInstanceCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBInstanceCommand,
+  type DBInstance,
+} from '@aws-sdk/client-rds';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { postgresConnection } from '../../src/spec/database-connection.ts';
@@ -134,6 +139,32 @@ describe('exactly one instance per PetStore', () => {
     );
     const resolved = await ready(moto.current.engine(), petStore);
     expect(resolved.state.ready).toBe(true);
+    expect(await moto.current.instancesOf(petStore)).toHaveLength(1);
+  });
+
+  it('is never replaced by an empty one when it disappears after the PetStore used it: DatabaseLost, nothing created', async () => {
+    const petStore = rdsPetStore({ name: 'vanished' });
+    const resolved = await ready(moto.current.engine(), petStore);
+    const id = resolved.state.instanceIdentifier ?? '';
+    // What the status says after that pass: the app ran on this instance.
+    const used: PetStore = {
+      ...petStore,
+      status: { database: { engine: 'rds', instanceIdentifier: id, endpoint: resolved.state.endpoint ?? '' } },
+    };
+    await moto.current.direct.rds.send(
+      new DeleteDBInstanceCommand({ DBInstanceIdentifier: id, SkipFinalSnapshot: true }),
+    );
+
+    const before = moto.current.proxy.requests.length;
+    clock.advance(rdsDefaults.rotationCheckIntervalMs);
+    await expect(look(moto.current.engine(), used)).rejects.toMatchObject({
+      reason: 'DatabaseLost',
+      message: expect.stringContaining(`RDS instance ${id}, which this PetStore used`),
+    });
+    expect(moto.current.proxy.actionsSince(before)).not.toContain('rds:CreateDBInstance');
+    expect(await moto.current.instancesOf(petStore)).toHaveLength(0);
+    // A PetStore that never had the instance (a new one, or status lost) still gets one created.
+    await ready(moto.current.engine(), petStore);
     expect(await moto.current.instancesOf(petStore)).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import type { DBInstance } from '@aws-sdk/client-rds';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
-import { DependencyMissingError } from '../../runtime/errors.ts';
+import { DependencyMissingError, PermanentError } from '../../runtime/errors.ts';
 import type { DatabaseState, EngineContext, ResolvedDatabase } from '../engine.ts';
 import type { DatabaseConnection } from '../../spec/database-connection.ts';
 import { isPermanentError } from '../../runtime/errors.ts';
@@ -39,7 +39,7 @@ export async function observeInstance(input: ObserveInput): Promise<Observed> {
   const { aws, desired, petStore, settings, ctx } = input;
   const id = desired.identifier;
   const log = ctx.log.child({ rdsInstance: id });
-  const instance = await findOrCreate(aws, desired, settings, log);
+  const instance = await findOrCreate(aws, desired, petStore, settings, log);
   const claim = claimInstance(instance, petStore, settings.clusterName, input.adopt);
   if (claim !== 'owned') log.info({ claim }, 'RDS instance taken over by this PetStore');
   checkUsable(instance);
@@ -101,12 +101,23 @@ export async function observeInstance(input: ObserveInput): Promise<Observed> {
 async function findOrCreate(
   aws: AwsSession,
   desired: DesiredInstance,
+  petStore: PetStore,
   settings: RdsSettings,
   log: ObserveInput['ctx']['log'],
 ): Promise<DBInstance> {
   const id = desired.identifier;
   const found = await aws.describeInstance(id);
   if (found) return found;
+  const used = petStore.status?.database;
+  if (used?.instanceIdentifier === id && used.endpoint) {
+    // The app's data was there: an empty instance in its place would be a silent switch to another database.
+    throw new PermanentError(
+      `RDS instance ${id}, which this PetStore used (${used.endpoint}), no longer exists; the operator does not create ` +
+        'an empty one in its place. Restore it under the same identifier from a snapshot (docs/runbook.md), or ' +
+        'delete and re-create the PetStore to start from an empty database',
+      { reason: 'DatabaseLost', recheckAfterMs: 5 * 60_000 },
+    );
+  }
   if (desired.named) {
     throw new DependencyMissingError(
       'DBInstanceNotFound',
