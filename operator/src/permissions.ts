@@ -58,6 +58,16 @@ export const requiredPermissions: readonly Permission[] = [
   },
   ...childPermissions(),
   permissionOn(
+    kinds.ReplicaSet,
+    ['list'],
+    "automatic rollback: a failing release is checked against the Deployment's ReplicaSets (listed by label, on demand)",
+  ),
+  permissionOn(
+    kinds.Pod,
+    ['list'],
+    'automatic rollback and status: why a failing release fails (image pulls, crash loops), listed by label on demand',
+  ),
+  permissionOn(
     { group: '', version: 'v1', kind: 'Event', plural: 'events', namespaced: true },
     ['create'],
     'core/v1 events on PetStores explain what the operator did and why it failed (operator/src/k8s/client.ts)',

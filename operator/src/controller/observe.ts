@@ -6,6 +6,7 @@ import type { DatabaseState } from '../database/engine.ts';
 import type { ResolvedSpec } from '../spec/resolved-spec.ts';
 import type { ReconcileProblem } from './error-policy.ts';
 import { monitoringStatus } from './monitoring-status.ts';
+import type { RollbackDecision } from './rollout/rollback-decision.ts';
 import { replicaFailure } from './rollout/workload-problems.ts';
 
 /** Where the schema migration for the wanted image stands (the migration dependent's phase). */
@@ -21,6 +22,8 @@ export interface Observation {
   deployment?: V1Deployment;
   migration?: MigrationState;
   problem?: ReconcileProblem;
+  /** What automatic rollback decided about the release the Deployment runs (controller/rollout). */
+  release?: RollbackDecision;
   now: Date;
 }
 
@@ -101,6 +104,28 @@ function verdict(observation: Observation): Verdict {
     };
   }
   const rollout = rolloutState(deployment);
+  const { release } = observation;
+  if (release?.action === 'rollback') {
+    // The PetStore serves its last healthy release (Ready once that is back), and waits for a spec change.
+    return {
+      ready: rollout.complete,
+      reason: release.reason,
+      message: release.message,
+      reconciling: !rollout.complete,
+      degraded: true,
+      stalled: rollout.complete,
+    };
+  }
+  if (release?.action === 'hold') {
+    return {
+      ready: false,
+      reason: release.reason,
+      message: release.message,
+      reconciling: false,
+      degraded: true,
+      stalled: true,
+    };
+  }
   if (rollout.failed) {
     return {
       ready: false,
@@ -218,6 +243,7 @@ export function computeStatus(observation: Observation): PetStoreStatus {
     replicasSummary: `${readyReplicas}/${replicas}`,
     selector,
     ...(spec ? { url: serviceUrl(petStore, spec) } : {}),
+    ...(observation.release ? { release: observation.release.status } : {}),
     ...(spec ? { monitoring: monitoringStatus(spec.monitoring, spec.monitoring.served) } : {}),
     ...(spec
       ? {

@@ -12,6 +12,8 @@ import { errorPolicy, problemOf, type Action, type ReconcileProblem } from './er
 import { finalize } from './finalize.ts';
 import { computeStatus, type MigrationState } from './observe.ts';
 import { writeStatus } from './status.ts';
+import type { RollbackDecision } from './rollout/rollback-decision.ts';
+import { judgeRelease, releaseRecheckMs, rolledBackImage } from './rollout/rollback.ts';
 import { runSharedDependents, runWorkflow, type WorkflowResult } from './workflow.ts';
 
 export interface Reconciler {
@@ -49,19 +51,26 @@ export function createReconciler(baseCtx: ReconcileContext, engines: Engines): R
       if (petStore.metadata.deletionTimestamp) return deletePass(petStore, engines, ctx);
       let spec: ResolvedSpec | undefined;
       let result: WorkflowResult | undefined;
+      let release: RollbackDecision | undefined;
       let failure: unknown;
       try {
         spec = resolveSpec(petStore, ctx.defaults);
-        result = await runWorkflow(petStore, spec, engines, ctx);
+        // Rolled back at this generation: the last healthy release runs until the spec changes (controller/rollout).
+        const rollback = await rolledBackImage(petStore, spec, ctx);
+        result = await runWorkflow(petStore, rollback ? { ...spec, image: rollback } : spec, engines, ctx);
         await reportChanges(petStore, result, ctx);
+        release = await judgeRelease(petStore, spec, result.observations.get('deployment')?.live, ctx);
       } catch (error) {
         failure = error;
       }
       const problem = failure === undefined ? undefined : problemOf(failure);
-      await report(petStore, spec, result, problem, ctx);
+      await report(petStore, spec, result, problem, release, ctx);
       if (failure !== undefined) return errorPolicy(failure);
-      const requeueAfterMs = result?.database?.state.requeueAfterMs;
-      return requeueAfterMs !== undefined ? { requeueAfterMs } : {};
+      const recheck = [
+        result?.database?.state.requeueAfterMs,
+        spec ? releaseRecheckMs(release, result?.observations.get('deployment')?.live, spec, ctx.now()) : undefined,
+      ].filter((ms) => ms !== undefined);
+      return recheck.length > 0 ? { requeueAfterMs: Math.min(...recheck) } : {};
     },
   };
 }
@@ -72,6 +81,7 @@ async function report(
   spec: ResolvedSpec | undefined,
   result: WorkflowResult | undefined,
   problem: ReconcileProblem | undefined,
+  release: RollbackDecision | undefined,
   ctx: ReconcileContext,
 ): Promise<void> {
   const deployment = result?.observations.get('deployment')?.live;
@@ -83,11 +93,15 @@ async function report(
     ...(deployment ? { deployment } : {}),
     ...(migration ? { migration } : {}),
     ...(problem ? { problem } : {}),
+    ...(release ? { release } : {}),
     now: ctx.now(),
   });
   const changed = await writeStatus(petStore, status, ctx);
   if (problem && changed) {
     await emit(ctx, petStore, { type: 'Warning', reason: problem.reason, action: 'Reconcile', note: problem.message });
+  }
+  if (release?.action === 'rollback' && release.event) {
+    await emit(ctx, petStore, { type: 'Warning', reason: release.reason, action: 'Rollback', note: release.event });
   }
 }
 

@@ -66,6 +66,8 @@ export interface KubeClient {
    */
   patchMetadata(ref: ObjectRef, metadata: { finalizers: string[] | null; resourceVersion: string }): Promise<void>;
   read<T extends KubernetesObject>(ref: ObjectRef): Promise<T | undefined>;
+  /** Lists one kind in a namespace by label selector: only for the few reads no informer serves (rollback). */
+  list<T extends KubernetesObject>(kind: ResourceKind, namespace: string, labelSelector: string): Promise<T[]>;
   event(
     regarding: KubernetesObject & { metadata: { name: string; namespace: string; uid: string } },
     event: EventRecord,
@@ -88,6 +90,7 @@ export function observeRequests(client: KubeClient, observe: RequestObserver, ho
     applyStatus: 'PATCH',
     patchMetadata: 'PATCH',
     read: 'GET',
+    list: 'GET',
     event: 'POST',
   };
   const wrapped = {} as Record<string, unknown>;
@@ -221,6 +224,19 @@ export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: stri
         if (isNotFound(error)) return undefined;
         throw error;
       }
+    },
+    async list<T extends KubernetesObject>(kind: ResourceKind, namespace: string, labelSelector: string) {
+      const list = await objects.list<T>(
+        apiVersionOf(kind),
+        kind.kind,
+        namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector,
+      );
+      return list.items;
     },
     async event(regarding, event) {
       // core/v1 Events: events.k8s.io/v1 needs a microsecond eventTime, which client-node serializes in milliseconds.

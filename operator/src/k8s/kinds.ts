@@ -29,6 +29,9 @@ export const kinds = {
   ResourceQuota: kindOf('', 'v1', 'ResourceQuota', 'resourcequotas'),
   LimitRange: kindOf('', 'v1', 'LimitRange', 'limitranges'),
   Job: kindOf('batch', 'v1', 'Job', 'jobs'),
+  // Read on demand (a list by label) when a release fails, never cached: automatic rollback (controller/rollout).
+  ReplicaSet: kindOf('apps', 'v1', 'ReplicaSet', 'replicasets'),
+  Pod: kindOf('', 'v1', 'Pod', 'pods'),
   // The Prometheus Operator's, served only where its CRDs are installed (k8s/discovery.ts).
   ServiceMonitor: kindOf('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors'),
   PrometheusRule: kindOf('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules'),
