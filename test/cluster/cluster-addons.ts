@@ -22,7 +22,7 @@ const restricted = {
 };
 
 /** No `forward` plugin: names outside the cluster get no answer, so pods never reach past this machine. */
-const corefile = `.:1053 {
+const corefile = `.:53 {
     errors
     health :8080
     ready :8181
@@ -74,14 +74,17 @@ export function coreDnsManifests(image: string): object[] {
             ...placement,
             serviceAccountName: 'coredns',
             dnsPolicy: 'Default',
+            // Port 53 in the pod as on EKS (NetworkPolicies name the pod's port, not the Service's), as a non-root user
+            // without capabilities: the pod's own network namespace lets unprivileged processes bind from 53 up.
+            securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }] },
             containers: [
               {
                 name: 'coredns',
                 image,
                 args: ['-conf', '/etc/coredns/Corefile'],
                 ports: [
-                  { name: 'dns', containerPort: 1053, protocol: 'UDP' },
-                  { name: 'dns-tcp', containerPort: 1053, protocol: 'TCP' },
+                  { name: 'dns', containerPort: 53, protocol: 'UDP' },
+                  { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
                 ],
                 readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 2 },
                 livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10 },
@@ -103,8 +106,8 @@ export function coreDnsManifests(image: string): object[] {
         clusterIP: realNodeNetwork.dnsServiceIP,
         selector: labels,
         ports: [
-          { name: 'dns', port: 53, targetPort: 1053, protocol: 'UDP' },
-          { name: 'dns-tcp', port: 53, targetPort: 1053, protocol: 'TCP' },
+          { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
         ],
       },
     },
