@@ -51,6 +51,14 @@ describe('the real node configuration', () => {
     expect(conflist.plugins[0]).toMatchObject({ type: 'bridge', bridge: realNodeNetwork.bridge, ipMasq: false });
   });
 
+  it('puts the outside host off the pod and Service networks, so pods reach it only through the node', () => {
+    const { gateway, address } = realNodeNetwork.outsideHost;
+    for (const ip of [gateway, address]) {
+      expect(ip).toMatch(/^203\.0\.113\./); // RFC 5737 TEST-NET-3: routed nowhere
+      expect(ip.startsWith(realNodeNetwork.podCIDR.replace(/\.0\/24$/, '.'))).toBe(false);
+    }
+  });
+
   it('places a namespace’s pods on the real node through admission annotations', () => {
     expect(realNodeNamespaceAnnotations['scheduler.alpha.kubernetes.io/node-selector']).toBe(
       'petstore.example.com/node=real',

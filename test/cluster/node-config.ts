@@ -16,6 +16,20 @@ export const realNodeNetwork = {
   dnsServiceIP: '10.0.0.10',
   serviceCIDR: '10.0.0.0/16',
   clusterDomain: 'cluster.local',
+  /**
+   * A stand-in for a host beyond the node (a database server, the internet): a network namespace joined to the node
+   * by a veth pair, in a documentation range (RFC 5737) that nothing here routes otherwise. Pods reach it the way they
+   * reach anything off the node, forwarded through it, where the NetworkPolicy enforcer judges the connection. The
+   * node's own addresses are no such stand-in: NetworkPolicies always admit traffic between a pod and its node.
+   */
+  outsideHost: {
+    netns: 'petstore-outside',
+    /** The node's end of the veth pair; the other end is `eth0` in the namespace. */
+    hostInterface: 'petstore-out0',
+    gateway: '203.0.113.1',
+    address: '203.0.113.2',
+    prefix: 30,
+  },
 } as const;
 
 /** The label and taint that keep the real node for the pods that ask for it (see realNodeNamespaceAnnotations). */
