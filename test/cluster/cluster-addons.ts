@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { NodeImages } from './images.ts';
-import { realNodeLabel, realNodeNetwork, realNodeTaint } from './node-config.ts';
+import { networkPolicyEnforcer, realNodeLabel, realNodeNetwork, realNodeTaint } from './node-config.ts';
 import { waitFor } from './wait.ts';
 
 /**
@@ -222,12 +222,43 @@ export function metricsServerManifests(image: string): object[] {
   ];
 }
 
-/** Applies both add-ons and resolves once CoreDNS is Ready and the metrics API is served. */
+/**
+ * What the NetworkPolicy enforcer (a host process, real-node.ts) reads: pods, namespaces and NetworkPolicies, plus the
+ * events it records; bound to the user of its client certificate. kube-network-policies' own manifest, for a user.
+ */
+export function networkPolicyEnforcerRbac(): object[] {
+  const name = networkPolicyEnforcer.user;
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['list', 'watch'] },
+        { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name }],
+    },
+  ];
+}
+
+/** Applies the add-ons and the enforcer's RBAC; resolves once CoreDNS is Ready and the metrics API is served. */
 export async function applyClusterAddons(
   kubectl: (args: readonly string[], input?: string) => Promise<string>,
   images: NodeImages,
 ): Promise<void> {
-  const manifests = [...coreDnsManifests(images.coredns.ref), ...metricsServerManifests(images['metrics-server'].ref)];
+  const manifests = [
+    ...coreDnsManifests(images.coredns.ref),
+    ...metricsServerManifests(images['metrics-server'].ref),
+    ...networkPolicyEnforcerRbac(),
+  ];
   await kubectl(
     ['apply', '--server-side', '--field-manager=petstore-cluster', '-f', '-'],
     manifests.map((manifest) => stringify(manifest)).join('---\n'),

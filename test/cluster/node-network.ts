@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ClusterError } from './errors.ts';
-import { realNodeNetwork } from './node-config.ts';
+import { networkPolicyEnforcer, networkPolicyEnforcerRules, realNodeNetwork } from './node-config.ts';
 import { CommandError, run } from './processes.ts';
 
 /**
@@ -81,6 +81,27 @@ async function removeOutsideHost(): Promise<void> {
   }
   await ip(['netns', 'delete', netns]).catch(() => undefined);
   if (await linkExists(hostInterface)) await ip(['link', 'del', hostInterface]);
+}
+
+/**
+ * Sends each new connection of the node's pods to the NetworkPolicy enforcer's nfqueue (the rules and why:
+ * networkPolicyEnforcerRules): the chain is written afresh, then jumped to from mangle POSTROUTING once.
+ */
+export async function addNetworkPolicyChain(): Promise<void> {
+  const { chain } = networkPolicyEnforcer;
+  const mangle = (args: string[]) => run('iptables', ['-w', '-t', 'mangle', ...args]);
+  await mangle(['-N', chain]).catch(() => mangle(['-F', chain]));
+  for (const rule of networkPolicyEnforcerRules()) await mangle(['-A', chain, ...rule]);
+  await mangle(['-C', 'POSTROUTING', '-j', chain]).catch(() => mangle(['-A', 'POSTROUTING', '-j', chain]));
+}
+
+/** Removes the jump and the chain; missing ones are fine. */
+export async function removeNetworkPolicyChain(): Promise<void> {
+  const { chain } = networkPolicyEnforcer;
+  const mangle = (args: string[]) => run('iptables', ['-w', '-t', 'mangle', ...args]).catch(() => '');
+  await mangle(['-D', 'POSTROUTING', '-j', chain]);
+  await mangle(['-F', chain]);
+  await mangle(['-X', chain]);
 }
 
 /**
