@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { NodeImages } from './images.ts';
-import { realNodeLabel, realNodeNetwork, realNodeTaint } from './node-config.ts';
+import { networkPolicyEnforcer, realNodeLabel, realNodeNetwork, realNodeTaint } from './node-config.ts';
 import { waitFor } from './wait.ts';
 
 /**
@@ -22,7 +22,7 @@ const restricted = {
 };
 
 /** No `forward` plugin: names outside the cluster get no answer, so pods never reach past this machine. */
-const corefile = `.:1053 {
+const corefile = `.:53 {
     errors
     health :8080
     ready :8181
@@ -74,14 +74,17 @@ export function coreDnsManifests(image: string): object[] {
             ...placement,
             serviceAccountName: 'coredns',
             dnsPolicy: 'Default',
+            // Port 53 in the pod as on EKS (NetworkPolicies name the pod's port, not the Service's), as a non-root user
+            // without capabilities: the pod's own network namespace lets unprivileged processes bind from 53 up.
+            securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }] },
             containers: [
               {
                 name: 'coredns',
                 image,
                 args: ['-conf', '/etc/coredns/Corefile'],
                 ports: [
-                  { name: 'dns', containerPort: 1053, protocol: 'UDP' },
-                  { name: 'dns-tcp', containerPort: 1053, protocol: 'TCP' },
+                  { name: 'dns', containerPort: 53, protocol: 'UDP' },
+                  { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
                 ],
                 readinessProbe: { httpGet: { path: '/ready', port: 8181 }, periodSeconds: 2 },
                 livenessProbe: { httpGet: { path: '/health', port: 8080 }, periodSeconds: 10 },
@@ -103,8 +106,8 @@ export function coreDnsManifests(image: string): object[] {
         clusterIP: realNodeNetwork.dnsServiceIP,
         selector: labels,
         ports: [
-          { name: 'dns', port: 53, targetPort: 1053, protocol: 'UDP' },
-          { name: 'dns-tcp', port: 53, targetPort: 1053, protocol: 'TCP' },
+          { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
         ],
       },
     },
@@ -219,12 +222,43 @@ export function metricsServerManifests(image: string): object[] {
   ];
 }
 
-/** Applies both add-ons and resolves once CoreDNS is Ready and the metrics API is served. */
+/**
+ * What the NetworkPolicy enforcer (a host process, real-node.ts) reads: pods, namespaces and NetworkPolicies, plus the
+ * events it records; bound to the user of its client certificate. kube-network-policies' own manifest, for a user.
+ */
+export function networkPolicyEnforcerRbac(): object[] {
+  const name = networkPolicyEnforcer.user;
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['list', 'watch'] },
+        { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name }],
+    },
+  ];
+}
+
+/** Applies the add-ons and the enforcer's RBAC; resolves once CoreDNS is Ready and the metrics API is served. */
 export async function applyClusterAddons(
   kubectl: (args: readonly string[], input?: string) => Promise<string>,
   images: NodeImages,
 ): Promise<void> {
-  const manifests = [...coreDnsManifests(images.coredns.ref), ...metricsServerManifests(images['metrics-server'].ref)];
+  const manifests = [
+    ...coreDnsManifests(images.coredns.ref),
+    ...metricsServerManifests(images['metrics-server'].ref),
+    ...networkPolicyEnforcerRbac(),
+  ];
   await kubectl(
     ['apply', '--server-side', '--field-manager=petstore-cluster', '-f', '-'],
     manifests.map((manifest) => stringify(manifest)).join('---\n'),

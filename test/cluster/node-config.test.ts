@@ -7,6 +7,9 @@ import {
   containerdConfig,
   kubeletConfig,
   kubeProxyConfig,
+  networkPolicyEnforcer,
+  networkPolicyEnforcerArgs,
+  networkPolicyEnforcerRules,
   nodePaths,
   realNodeNamespaceAnnotations,
   realNodeNetwork,
@@ -49,6 +52,39 @@ describe('the real node configuration', () => {
   it('gives pods the bridge network without masquerading them beyond the machine', () => {
     const conflist = JSON.parse(cniConfig(paths)) as { plugins: Record<string, unknown>[] };
     expect(conflist.plugins[0]).toMatchObject({ type: 'bridge', bridge: realNodeNetwork.bridge, ipMasq: false });
+  });
+
+  it('queues only new connections of the pods for the NetworkPolicy enforcer, and lets traffic by while it is away', () => {
+    const rules = networkPolicyEnforcerRules().map((rule) => rule.join(' '));
+    expect(rules.slice(0, 2)).toEqual([
+      '-m conntrack --ctstate ESTABLISHED,RELATED -j RETURN',
+      '-m owner --uid-owner 0 -j RETURN',
+    ]);
+    expect(rules.slice(2)).toEqual(
+      ['-s', '-d'].map(
+        (side) =>
+          `${side} ${realNodeNetwork.podCIDR} -j NFQUEUE --queue-num ${String(networkPolicyEnforcer.nfqueue)} --queue-bypass`,
+      ),
+    );
+  });
+
+  it('runs the enforcer for this node with its own credentials from the run directory', () => {
+    expect(networkPolicyEnforcerArgs(paths)).toEqual(
+      expect.arrayContaining([
+        `--kubeconfig=${paths.networkPolicyKubeconfig}`,
+        `--hostname-override=${realNodeNetwork.nodeName}`,
+        `--nfqueue-id=${String(networkPolicyEnforcer.nfqueue)}`,
+      ]),
+    );
+    expect(paths.networkPolicyKubeconfig.startsWith('/tmp/petstore-cluster-run-x/')).toBe(true);
+  });
+
+  it('puts the outside host off the pod and Service networks, so pods reach it only through the node', () => {
+    const { gateway, address } = realNodeNetwork.outsideHost;
+    for (const ip of [gateway, address]) {
+      expect(ip).toMatch(/^203\.0\.113\./); // RFC 5737 TEST-NET-3: routed nowhere
+      expect(ip.startsWith(realNodeNetwork.podCIDR.replace(/\.0\/24$/, '.'))).toBe(false);
+    }
   });
 
   it('places a namespace’s pods on the real node through admission annotations', () => {

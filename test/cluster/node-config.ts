@@ -16,7 +16,51 @@ export const realNodeNetwork = {
   dnsServiceIP: '10.0.0.10',
   serviceCIDR: '10.0.0.0/16',
   clusterDomain: 'cluster.local',
+  /**
+   * A stand-in for a host beyond the node (a database server, the internet): a network namespace joined to the node
+   * by a veth pair, in a documentation range (RFC 5737) that nothing here routes otherwise. Pods reach it the way they
+   * reach anything off the node, forwarded through it, where the NetworkPolicy enforcer judges the connection. The
+   * node's own addresses are no such stand-in: NetworkPolicies always admit traffic between a pod and its node.
+   */
+  outsideHost: {
+    netns: 'petstore-outside',
+    /** The node's end of the veth pair; the other end is `eth0` in the namespace. */
+    hostInterface: 'petstore-out0',
+    gateway: '203.0.113.1',
+    address: '203.0.113.2',
+    prefix: 30,
+  },
 } as const;
+
+/**
+ * The NetworkPolicy enforcer (sigs.k8s.io/kube-network-policies): its user in the cluster (a client certificate), the
+ * nfqueue it judges each connection's first packet on, and the iptables chain that sends those packets there.
+ */
+export const networkPolicyEnforcer = {
+  user: 'kube-network-policies',
+  nfqueue: 100,
+  chain: 'PETSTORE-NETWORK-POLICY',
+} as const;
+
+/**
+ * The rules of the enforcer's chain (mangle table, jumped to from POSTROUTING, so after kube-proxy's DNAT: a Service's
+ * traffic is judged by the pod it goes to). They stand in for the nftables table kube-network-policies writes itself,
+ * whose `queue` statement this kind of machine's kernel lacks (CONFIG_NFT_QUEUE is off; the xtables NFQUEUE target is
+ * built in): the same order as upstream's, except that every new connection of a pod is queued, not only those of
+ * pods a policy selects (upstream's own mode when admin network policies are on). Replies and the node's own root
+ * processes (the kubelet's probes) pass without a verdict; `--queue-bypass` lets traffic through while no enforcer is
+ * listening, so a stopped enforcer shows up as connections that should have been dropped, never as a false denial.
+ */
+export function networkPolicyEnforcerRules(): string[][] {
+  const { podCIDR } = realNodeNetwork;
+  const queue = ['-j', 'NFQUEUE', '--queue-num', String(networkPolicyEnforcer.nfqueue), '--queue-bypass'];
+  return [
+    ['-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'RETURN'],
+    ['-m', 'owner', '--uid-owner', '0', '-j', 'RETURN'],
+    ['-s', podCIDR, ...queue],
+    ['-d', podCIDR, ...queue],
+  ];
+}
 
 /** The label and taint that keep the real node for the pods that ask for it (see realNodeNamespaceAnnotations). */
 export const realNodeLabel = { key: 'petstore.example.com/node', value: 'real' } as const;
@@ -44,6 +88,7 @@ export interface NodePaths {
   caCert: string;
   kubeletKubeconfig: string;
   kubeProxyKubeconfig: string;
+  networkPolicyKubeconfig: string;
 }
 
 export function nodePaths(runDir: string): NodePaths {
@@ -54,6 +99,7 @@ export function nodePaths(runDir: string): NodePaths {
     caCert: join(runDir, 'clusters', 'petstore', 'pki', 'ca.crt'),
     kubeletKubeconfig: join(dir, 'kubelet.kubeconfig'),
     kubeProxyKubeconfig: join(dir, 'kube-proxy.kubeconfig'),
+    networkPolicyKubeconfig: join(dir, 'kube-network-policies.kubeconfig'),
   };
 }
 
@@ -196,6 +242,17 @@ export function kubeProxyConfig(paths: NodePaths, ports: KubeProxyPorts): string
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
     iptables: { localhostNodePorts: false },
   });
+}
+
+/** The enforcer's command line: a host process like kube-proxy, judging the pods of this node only. */
+export function networkPolicyEnforcerArgs(paths: NodePaths): string[] {
+  return [
+    `--kubeconfig=${paths.networkPolicyKubeconfig}`,
+    `--hostname-override=${realNodeNetwork.nodeName}`,
+    `--nfqueue-id=${String(networkPolicyEnforcer.nfqueue)}`,
+    // Each verdict with its pods and policies is logged, which is what explains a test's refused connection.
+    '--v=2',
+  ];
 }
 
 /** The kubelet's command line (the rest is in its configuration file). */

@@ -3,9 +3,11 @@
 #   1. $PETSTORE_BIN_DIR (binaries you supply) or the cache ($PETSTORE_CACHE/bin/<tool>-<version>/)
 #   2. official release downloads (fail fast when there is no internet)
 #   3. a build from the Go module proxy with wrapper modules of our own
-# Usage: provision-binaries.sh [tool...]   tools: kube etcd kwok helm node coredns metrics-server pause (default: all)
-#   node, coredns, metrics-server and pause are the real node's (test/cluster/real-node.ts): kubelet and kube-proxy at
-#   the control plane's version, cluster DNS, the metrics API, and the sandbox (pause) process.
+# Usage: provision-binaries.sh [tool...]
+#   tools: kube etcd kwok helm node coredns metrics-server pause network-policies (default: all)
+#   node, coredns, metrics-server, pause and network-policies are the real node's (test/cluster/real-node.ts): kubelet
+#   and kube-proxy at the control plane's version, cluster DNS, the metrics API, the sandbox (pause) process, and the
+#   NetworkPolicy enforcer (kube-network-policies' controller behind a main of ours, network-policies/main.go).
 # Prints one `<binary>=<absolute path>` line per binary on stdout (what the cluster CLI reads) and progress on stderr;
 # exits non-zero with one clear message when a tool cannot be provided.
 set -euo pipefail
@@ -32,6 +34,8 @@ tool_dir() { # tool -> cache directory
     coredns) echo "$cache/bin/coredns-$COREDNS_VERSION" ;;
     metrics-server) echo "$cache/bin/metrics-server-$METRICS_SERVER_VERSION" ;;
     pause) echo "$cache/bin/pause-$(sha256sum "$here/pause/main.go" | cut -c1-12)" ;;
+    network-policies)
+      echo "$cache/bin/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION-$(sha256sum "$here/network-policies/main.go" | cut -c1-12)" ;;
   esac
 }
 tool_bins() {
@@ -44,6 +48,7 @@ tool_bins() {
     coredns) echo "coredns" ;;
     metrics-server) echo "metrics-server" ;;
     pause) echo "pause" ;;
+    network-policies) echo "kube-network-policies" ;;
   esac
 }
 have_all() { # dir bins...
@@ -149,6 +154,11 @@ go_build() { # tool dir
       pause)
         cp "$here/pause/main.go" . && printf 'module local/pause\n\ngo 1.26.0\n' > go.mod
         CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$dir/pause" . >&2 ;;
+      network-policies)
+        # Our main (a kubeconfig instead of in-cluster credentials, SIGTERM, --cleanup) on the pinned controller package.
+        cp "$here/network-policies/main.go" . && printf 'module local/kube-network-policies\n\ngo 1.26.0\n' > go.mod
+        go get "sigs.k8s.io/kube-network-policies@v$KUBE_NETWORK_POLICIES_VERSION" >&2 && go mod tidy >&2
+        CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$dir/kube-network-policies" . >&2 ;;
     esac
   ) || die "building $tool from the Go module proxy failed (see the go output above; $gover)"
   log "$tool built from the Go module proxy in $(( $(date +%s) - start ))s with $gover"
@@ -171,10 +181,10 @@ provide() { # tool -> the directory that holds all its binaries
   echo "$dir"
 }
 
-tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(kube etcd kwok helm node coredns metrics-server pause)
+tools=("$@"); [ ${#tools[@]} -gt 0 ] || tools=(kube etcd kwok helm node coredns metrics-server pause network-policies)
 for t in "${tools[@]}"; do
-  case "$t" in kube|etcd|kwok|helm|node|coredns|metrics-server|pause) ;;
-    *) die "unknown tool '$t' (expected kube, etcd, kwok, helm, node, coredns, metrics-server or pause)" ;; esac
+  case "$t" in kube|etcd|kwok|helm|node|coredns|metrics-server|pause|network-policies) ;;
+    *) die "unknown tool '$t' (expected kube, etcd, kwok, helm, node, coredns, metrics-server, pause or network-policies)" ;; esac
   d=$(provide "$t")
   for b in $(tool_bins "$t"); do echo "$b=$d/$b"; done
 done

@@ -11,11 +11,19 @@ import {
   kubeletArgs,
   kubeletConfig,
   kubeProxyConfig,
+  networkPolicyEnforcer,
+  networkPolicyEnforcerArgs,
   nodePaths,
   realNodeNetwork,
 } from './node-config.ts';
 import { acquireRealNodeLock, releaseRealNodeLock } from './node-lock.ts';
-import { type HostSettings, setUpNodeNetwork, tearDownNodeNetwork } from './node-network.ts';
+import {
+  addNetworkPolicyChain,
+  type HostSettings,
+  removeNetworkPolicyChain,
+  setUpNodeNetwork,
+  tearDownNodeNetwork,
+} from './node-network.ts';
 import { writeClientKubeconfig } from './node-pki.ts';
 import { freePorts } from './ports.ts';
 import { CommandError, isAlive, run, spawnDetached, stopProcess } from './processes.ts';
@@ -24,8 +32,9 @@ import { waitFor } from './wait.ts';
 
 /**
  * A real Kubernetes node beside the kwok ones: containerd and runc from Debian, kubelet and kube-proxy (iptables) at
- * the control plane's version, Debian's CNI plugins on a bridge of our own, CoreDNS and metrics-server as pods on it,
- * and the images built from the repository's Dockerfiles imported into its containerd. Started on demand
+ * the control plane's version, Debian's CNI plugins on a bridge of our own, kube-network-policies enforcing
+ * NetworkPolicies (nftables and nfqueue), CoreDNS and metrics-server as pods on it, and the images built from the
+ * repository's Dockerfiles imported into its containerd. Started on demand
  * (`npm run cluster -- up`, or the first test that calls useRealNode()), one per machine at a time (node-lock.ts).
  */
 export interface RealNode {
@@ -40,7 +49,7 @@ export interface RealNode {
   ready: boolean;
 }
 
-type NodeProcess = 'containerd' | 'kubelet' | 'kube-proxy' | 'apiserver-forwarder';
+type NodeProcess = 'containerd' | 'kubelet' | 'kube-proxy' | 'kube-network-policies' | 'apiserver-forwarder';
 
 const provisionScript = fileURLToPath(new URL('provision-binaries.sh', import.meta.url));
 const cniBinDir = '/usr/lib/cni';
@@ -71,6 +80,7 @@ async function bringUpRealNode(state: ClusterState, log: (message: string) => vo
     containerd: join(paths.dir, 'containerd.log'),
     kubelet: join(paths.dir, 'kubelet.log'),
     'kube-proxy': join(paths.dir, 'kube-proxy.log'),
+    'kube-network-policies': join(paths.dir, 'kube-network-policies.log'),
     'apiserver-forwarder': join(paths.dir, 'apiserver-forwarder.log'),
   };
   const realNode: RealNode = {
@@ -120,6 +130,14 @@ async function bringUpRealNode(state: ClusterState, log: (message: string) => vo
     commonName: 'system:kube-proxy',
     server: controlPlane.server,
     file: paths.kubeProxyKubeconfig,
+  });
+  await writeClientKubeconfig({
+    pkiDir,
+    dir: paths.dir,
+    name: 'kube-network-policies',
+    commonName: networkPolicyEnforcer.user,
+    server: controlPlane.server,
+    file: paths.networkPolicyKubeconfig,
   });
 
   realNode.hostSettings = await setUpNodeNetwork();
@@ -171,6 +189,20 @@ async function bringUpRealNode(state: ClusterState, log: (message: string) => vo
     `the kubelet to register ${realNodeNetwork.nodeName} and report it Ready (log: ${logs.kubelet})`,
   );
   await applyClusterAddons(kubectl, realNode.images);
+  // After the add-ons, which hold its RBAC. Once it has synced its caches and bound its nfqueue, the chain that queues
+  // the pods' new connections goes in; from then on a NetworkPolicy that selects a pod of this node is enforced.
+  realNode.pids['kube-network-policies'] = await spawnDetached(
+    node['kube-network-policies'],
+    networkPolicyEnforcerArgs(paths),
+    logs['kube-network-policies'],
+  );
+  save();
+  await waitFor(
+    () => nfqueueBound(networkPolicyEnforcer.nfqueue),
+    60_000,
+    `kube-network-policies to bind nfqueue ${String(networkPolicyEnforcer.nfqueue)} (log: ${logs['kube-network-policies']})`,
+  );
+  await addNetworkPolicyChain();
   realNode.ready = true;
   save();
   log(`real node ${realNode.name} ready after ${((Date.now() - started) / 1000).toFixed(1)}s`);
@@ -179,8 +211,9 @@ async function bringUpRealNode(state: ClusterState, log: (message: string) => vo
 
 /**
  * Removes the node and everything it made on the machine: its pods (so containerd tears down their sandboxes and
- * network namespaces), the kubelet, kube-proxy's iptables rules, containerd and its shims, the mounts under the run
- * directory, the bridge, the sysctls, and the machine lock. Safe to call on a half-started node.
+ * network namespaces), the kubelet, kube-proxy's iptables rules, the enforcer's nftables table, containerd and its
+ * shims, the mounts under the run directory, the outside host, the bridge, the sysctls, and the machine lock. Safe to
+ * call on a half-started node.
  */
 export async function stopRealNode(state: ClusterState): Promise<void> {
   const realNode = state.realNode;
@@ -188,9 +221,13 @@ export async function stopRealNode(state: ClusterState): Promise<void> {
   const kubectl = state.binaries?.kubectl;
   const kubeletUp = running(realNode.pids.kubelet);
   if (kubectl && kubeletUp) await drain(kubectl, state.kubeconfig, realNode).catch(() => undefined);
-  await stopPids(realNode, ['kubelet', 'kube-proxy', 'apiserver-forwarder']);
+  await removeNetworkPolicyChain();
+  await stopPids(realNode, ['kubelet', 'kube-proxy', 'kube-network-policies', 'apiserver-forwarder']);
   const node = await provisionNodeBinaries().catch(() => undefined);
   if (node) await run(node['kube-proxy'], ['--cleanup']).catch(() => undefined);
+  // The enforcer also writes its own nftables table where the kernel takes it; it removes the table when it stops, and
+  // --cleanup does in case it was killed instead.
+  if (node) await run(node['kube-network-policies'], ['--cleanup']).catch(() => undefined);
   if (running(realNode.pids.containerd)) await removeContainers(realNode).catch(() => undefined);
   await stopPids(realNode, ['containerd']);
   await killShims(realNode.containerdSocket);
@@ -202,10 +239,19 @@ export async function stopRealNode(state: ClusterState): Promise<void> {
 export function realNodeHealthy(realNode: RealNode): boolean {
   return (
     realNode.ready &&
-    (['containerd', 'kubelet', 'kube-proxy', 'apiserver-forwarder'] as const).every((name) =>
+    (['containerd', 'kubelet', 'kube-proxy', 'kube-network-policies', 'apiserver-forwarder'] as const).every((name) =>
       running(realNode.pids[name]),
     )
   );
+}
+
+/** Whether a process has bound nfqueue `queue` (the kernel lists bound queues, one a line, the number first). */
+function nfqueueBound(queue: number): boolean {
+  const file = '/proc/net/netfilter/nfnetlink_queue';
+  if (!existsSync(file)) return false;
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .some((line) => line.trim().split(/\s+/)[0] === String(queue));
 }
 
 export function ctr(realNode: RealNode, args: readonly string[]): Promise<string> {
@@ -291,12 +337,13 @@ export interface NodeBinaries {
   coredns: string;
   'metrics-server': string;
   pause: string;
+  'kube-network-policies': string;
 }
 
 async function provisionNodeBinaries(): Promise<NodeBinaries> {
   let stdout: string;
   try {
-    stdout = await run('bash', [provisionScript, 'node', 'coredns', 'metrics-server', 'pause'], {
+    stdout = await run('bash', [provisionScript, 'node', 'coredns', 'metrics-server', 'pause', 'network-policies'], {
       stderr: 'inherit',
     });
   } catch (error) {

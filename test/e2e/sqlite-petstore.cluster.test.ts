@@ -24,7 +24,9 @@ describe('a SQLite PetStore on the real node', () => {
     await installCrd();
     operator = await startOperator({
       args: [`--namespaces=${namespace.name}`],
-      env: { PETSTORE_API_IMAGE: realNode().images.api.ref },
+      // The real node enforces the PetStore's NetworkPolicy: the client pod stands in for the load balancer, so the
+      // pod network is the "load balancer's subnets" the policy admits by default.
+      env: { PETSTORE_API_IMAGE: realNode().images.api.ref, PETSTORE_ALLOWED_CIDRS: realNodeNetwork.podCIDR },
     });
     const example = readFileSync(path.join(repoRoot, 'examples/sqlite.yaml'), 'utf8');
     await kubectl(['-n', namespace.name, 'apply', '-f', '-'], { input: example });
