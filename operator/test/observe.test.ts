@@ -151,3 +151,50 @@ describe('computeStatus', () => {
     expect(condition(status, 'Stalled')?.status).toBe('False');
   });
 });
+
+describe('computeStatus after automatic rollback (controller/rollout)', () => {
+  const database = { ready: true, reason: 'Available', message: '' };
+  const release = { image: 'api:1', configChecksum: 'c1', generation: 2 };
+  it('is Ready on the last healthy release, Degraded and Stalled with reason RolledBack, and records both releases', () => {
+    const status = computeStatus({
+      petStore,
+      spec,
+      database,
+      deployment: available,
+      release: {
+        action: 'rollback',
+        release,
+        reason: 'RolledBack',
+        message: 'release api:2 failed (ImagePullFailed): …; rolled back to api:1',
+        status: {
+          current: { image: 'api:2', configChecksum: 'c1', generation: 3 },
+          lastHealthy: release,
+          rolledBack: { image: 'api:2', generation: 3, reason: 'ImagePullFailed', message: 'm', at: now.toISOString() },
+        },
+      },
+      now,
+    });
+    expect(ready(status)).toMatchObject({ status: 'True', reason: 'RolledBack' });
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'RolledBack' });
+    expect(condition(status, 'Stalled')).toMatchObject({ status: 'True', reason: 'RolledBack' });
+    expect(status.release).toMatchObject({ lastHealthy: { image: 'api:1' }, rolledBack: { image: 'api:2' } });
+  });
+
+  it('is not Ready, reason RolloutFailed, when the failed release is held (rollback off or nothing to go back to)', () => {
+    const status = computeStatus({
+      petStore,
+      spec,
+      database,
+      deployment: available,
+      release: {
+        action: 'hold',
+        reason: 'RolloutFailed',
+        message: 'release api:2 failed (CrashLoopBackOff): …; automatic rollback is off',
+        status: { current: { image: 'api:2', configChecksum: 'c1' } },
+      },
+      now,
+    });
+    expect(ready(status)).toMatchObject({ status: 'False', reason: 'RolloutFailed' });
+    expect(condition(status, 'Stalled')?.status).toBe('True');
+  });
+});
