@@ -88,16 +88,24 @@ delete_petstores() {
       "do not remove the finalizer by hand unless you deleted or snapshotted the RDS instance yourself; re-run cleanup"
 }
 
-# Owner references delete Ingresses in the background after their PetStore is gone; the ALB controller's finalizer
-# holds each Ingress until its load balancer is deleted, so waiting here leaves no orphaned ALB.
+# Owner references delete the PetStores' Ingresses in the background after their PetStore is gone; the ALB controller's
+# finalizer holds each Ingress until its load balancer is deleted, so waiting here leaves no orphaned ALB. Only the
+# operator's Ingresses (its managed-by label) are deleted: other teams' Ingresses in the cluster are theirs to remove,
+# and are listed so their load balancers are not forgotten when the cluster goes.
 delete_ingresses() {
-  step "Ingresses and their load balancers"
-  local count
-  count=$(k get ingress --all-namespaces -o name 2>/dev/null | wc -l)
-  log "$count Ingress(es)"
+  step "The PetStores' Ingresses and their load balancers"
+  local selector=app.kubernetes.io/managed-by=petstore-operator count others
+  count=$(k get ingress --all-namespaces -l "$selector" -o name 2>/dev/null | wc -l)
+  log "$count PetStore Ingress(es)"
+  others=$(k get ingress --all-namespaces -l "app.kubernetes.io/managed-by!=petstore-operator" \
+    -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{"\n"}{end}' 2>/dev/null || true)
+  if [ -n "$others" ]; then
+    log "left alone, not made by PetStores (their owners delete them, or their load balancers outlive the cluster):"
+    printf '%s\n' "$others" | sed 's/^/  /' >&2
+  fi
   [ "$count" -gt 0 ] || [ "$DRY_RUN" = 1 ] || return 0
-  run kubectl --context "$kube_context" delete ingress --all --all-namespaces --wait=false
-  run kubectl --context "$kube_context" wait ingress --all --all-namespaces --for=delete --timeout=15m ||
+  run kubectl --context "$kube_context" delete ingress --all-namespaces -l "$selector" --wait=false
+  run kubectl --context "$kube_context" wait ingress --all-namespaces -l "$selector" --for=delete --timeout=15m ||
     die "Ingresses still exist after 15 minutes: check the aws-load-balancer-controller logs in kube-system"
 }
 

@@ -8,8 +8,8 @@ const dev = ['--environment', 'dev', '--state-bucket', 'tfstate', '--yes'];
 const cleanupSteps = [
   ['kubectl', 'delete petstores --all --all-namespaces'],
   ['kubectl', 'wait petstores --all --all-namespaces --for=delete'],
-  ['kubectl', 'delete ingress --all --all-namespaces'],
-  ['kubectl', 'wait ingress --all --all-namespaces --for=delete'],
+  ['kubectl', 'delete ingress --all-namespaces -l app.kubernetes.io/managed-by=petstore-operator'],
+  ['kubectl', 'wait ingress --all-namespaces -l app.kubernetes.io/managed-by=petstore-operator --for=delete'],
   ['helm uninstall petstore-operator'],
   ['helm uninstall cluster-autoscaler'],
   ['helm uninstall aws-load-balancer-controller'],
@@ -33,6 +33,16 @@ describe('scripts/cleanup.sh', () => {
     ];
     expect(inOrderFound(run.calls, steps)).toEqual(steps.map(label));
     expect(run.stderr).toContain('nothing tagged for dev is left in us-west-2');
+  });
+
+  it("deletes only the PetStores' Ingresses, and names the others it leaves alone", () => {
+    const run = runScript('cleanup', dev, { env: { STANDIN_OTHER_INGRESSES: '2' } });
+    expect(run.status).toBe(0);
+    expect(run.calls.filter((call) => / delete ingress /.test(call))).toEqual([
+      expect.stringContaining('-l app.kubernetes.io/managed-by=petstore-operator'),
+    ]);
+    expect(run.stderr).toContain('left alone, not made by PetStores');
+    expect(run.stderr).toContain('other-team/web-1');
   });
 
   it('deletes each image digest once, however many tags point at it', () => {

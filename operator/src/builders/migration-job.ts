@@ -51,7 +51,10 @@ export function buildMigrationJob(inputs: BuildInputs): V1Job {
       ownerReferences: [controllerReference(petStore)],
     },
     spec: {
-      backoffLimit: 2,
+      // A transient failure (the database not reachable yet, a restart under way) is retried by the Job controller
+      // with its exponential backoff: 10, 20, 40, 80 s, about 2.5 minutes in all; then the PetStore is Stalled with
+      // MigrationFailed and says how to run it again (delete the Job).
+      backoffLimit: 4,
       activeDeadlineSeconds: 900,
       template: {
         metadata: { labels: jobLabels },

@@ -105,6 +105,8 @@ describe('buildMigrationJob', () => {
     const pod = job.spec?.template.spec;
     expect(job.metadata?.name).toBe(migrationJobName(inputs(external).petStore, 'api:2', postgres));
     expect(pod?.restartPolicy).toBe('Never');
+    // Bounded retries of a transient failure (10 + 20 + 40 + 80 s of backoff), within 15 minutes in all.
+    expect(job.spec).toMatchObject({ backoffLimit: 4, activeDeadlineSeconds: 900 });
     expect(pod?.containers[0]?.command).toEqual(['node', 'dist/migrate.js']);
     expect(pod?.containers[0]?.securityContext).toEqual(restricted);
     expect(pod?.containers[0]?.envFrom).toEqual(buildDeploymentEnv());

@@ -57,8 +57,10 @@ case "$tool" in
       "version --client"*) echo "Client Version: v${STANDIN_KUBECTL_VERSION:-1.36.3}" ;;
       *"get petstores --all-namespaces -o name"*)
         for i in $(seq 1 "${STANDIN_PETSTORES:-1}"); do echo "petstore.petstore.example.com/shop-$i"; done ;;
-      *"get ingress --all-namespaces -o name"*)
+      *"get ingress --all-namespaces -l app.kubernetes.io/managed-by=petstore-operator -o name"*)
         for i in $(seq 1 "${STANDIN_INGRESSES:-1}"); do echo "ingress.networking.k8s.io/shop-$i"; done ;;
+      *"get ingress --all-namespaces -l app.kubernetes.io/managed-by!=petstore-operator"*)
+        for i in $(seq 1 "${STANDIN_OTHER_INGRESSES:-0}"); do echo "other-team/web-$i"; done ;;
       *"{.status.url}"*) echo "https://shop.example.com/api/v1" ;;
       *"loadBalancer.ingress"*) echo "k8s-pets-0123456789.us-west-2.elb.amazonaws.com" ;;
       # The post-deploy NetworkPolicy probe: Failed (blocked) on a cluster that enforces policies.
