@@ -38,6 +38,8 @@ export interface StandInEnvironment {
   STANDIN_ECR_HAS_IMAGES?: '0' | '1';
   STANDIN_CLUSTER_EXISTS?: '0' | '1';
   STANDIN_PETSTORES?: string;
+  /** Ingresses in the cluster not made by PetStores (cleanup.sh leaves them and lists them). */
+  STANDIN_OTHER_INGRESSES?: string;
   STANDIN_HELM_REVISIONS?: '1' | '2';
   STANDIN_RELEASE_TAG?: string;
   STANDIN_TAGGED?: string;
