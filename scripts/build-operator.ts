@@ -1,5 +1,5 @@
-// `node scripts/build-operator.ts`: the operator as the image runs it, one bundle in operator/dist/bundle/ (main.js, and
-// a chunk for each dynamic import: the AWS SDK loads only with engine rds). Dockerfile.operator runs this after
+// `node scripts/build-operator.ts`: the operator as the image runs it, one bundle in operator/dist/bundle/ (main.js,
+// and a chunk for each dynamic import: the AWS SDK loads only with engine rds). Dockerfile.operator runs this after
 // `tsc -b operator` (which type-checks); the operator benchmark runs the same bundle under the chart's memory limit.
 //
 // Why a bundle: V8 keeps the source text of every module it loaded. @kubernetes/client-node's entry point loads every
@@ -29,7 +29,10 @@ export async function buildOperator(): Promise<string> {
     legalComments: 'none',
     // Some dependencies are CommonJS and call require() for Node's built-in modules.
     banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      js: [
+        "import { createRequire as __createRequire } from 'node:module';",
+        'const require = __createRequire(import.meta.url);',
+      ].join(' '),
     },
     logLevel: 'warning',
   });

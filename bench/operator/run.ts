@@ -1,14 +1,15 @@
 // `npm run bench -- operator`: the operator against the local cluster, each figure with a baseline from the same run.
-//   convergence   N PetStores applied at once until all are Ready, against a plain script that server-side-applies the
-//                 same child objects (same builders, same concurrency) and waits for the same Deployments to be Available
+//   convergence   N PetStores applied at once until all are Ready, against a plain script that server-side-applies
+//                 the same child objects (same builders, same concurrency) and waits for the Deployments to be Available
 //   steady state  requests per minute with every PetStore Ready and nothing changing (target: zero writes)
 //   latency       spec change → updated Deployment, p50/p99
 //   memory        1,000 PetStores under the chart's memory limit: peak working set, OOM kills, convergence, and what
 //                 the V8 heap holds (a heap snapshot by type)
 // The operator runs as the chart deploys it: the bundle the image runs (scripts/build-operator.ts), the chart's
 // NODE_OPTIONS, and inside a cgroup v1 memory limit equal to the chart's resources.limits.memory (needs root).
-// Sizes: BENCH_SIZES (default "100,500"; empty: the memory phase alone), BENCH_MEMORY_SIZE (default 1000). BENCH_MEMORY_LIMIT overrides the limit
-// (e.g. 256M; "none": no cgroup, for machines without root or cgroup v1). Prints a Markdown table for docs/benchmarks.md.
+// Sizes: BENCH_SIZES (default "100,500"; empty: the memory phase alone), BENCH_MEMORY_SIZE (default 1000).
+// BENCH_MEMORY_LIMIT overrides the limit (e.g. 256M; "none": no cgroup, for machines without root or cgroup v1).
+// Prints a Markdown table for docs/benchmarks.md.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
