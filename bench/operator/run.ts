@@ -1,15 +1,23 @@
 // `npm run bench -- operator`: the operator against the local cluster, each figure with a baseline from the same run.
-//   convergence   N PetStores applied at once until all are Ready, against a plain script that server-side-applies the
-//                 same child objects (same builders, same concurrency) and waits for the same Deployments to be Available
+//   convergence   N PetStores applied at once until all are Ready, against a plain script that server-side-applies
+//                 the same child objects (same builders, same concurrency) and waits for the Deployments to be Available
 //   steady state  requests per minute with every PetStore Ready and nothing changing (target: zero writes)
-//   memory        operator RSS with 1,000 PetStores in its caches (target ≤ 200 MiB)
 //   latency       spec change → updated Deployment, p50/p99
-// Sizes: BENCH_SIZES (default "100,500"), BENCH_MEMORY_SIZE (default 1000). Prints a Markdown table for docs/benchmarks.md.
+//   memory        1,000 PetStores under the chart's memory limit: peak working set, OOM kills, convergence, and what
+//                 the V8 heap holds (a heap snapshot by type)
+// The operator runs as the chart deploys it: the bundle the image runs (scripts/build-operator.ts), the chart's
+// NODE_OPTIONS, and inside a cgroup v1 memory limit equal to the chart's resources.limits.memory (needs root).
+// Sizes: BENCH_SIZES (default "100,500"; empty: the memory phase alone), BENCH_MEMORY_SIZE (default 1000).
+// BENCH_MEMORY_LIMIT overrides the limit (e.g. 256M; "none": no cgroup, for machines without root or cgroup v1).
+// Prints a Markdown table for docs/benchmarks.md.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { buildOperator } from '../../scripts/build-operator.ts';
+import { only, renderChart } from '../../test/chart/chart.ts';
 import { down, up } from '../../test/cluster/cluster.ts';
 import { spawnOperator, writeRequests, type OperatorProcess } from '../../test/e2e/operator-process.ts';
 import type { PetStore } from '../../operator/src/api/v1alpha1/petstore.ts';
@@ -18,9 +26,14 @@ import { sqliteConnection } from '../../operator/src/spec/database-connection.ts
 import { desiredObjects } from '../../operator/src/controller/desired-objects.ts';
 import { builtinDefaults } from '../../operator/src/spec/operator-defaults.ts';
 import { resolveSpec } from '../../operator/src/spec/resolved-spec.ts';
+import { MemoryCgroup, parseMemory, type MemoryReading } from './cgroup.ts';
+import { summarizeHeapSnapshot, type HeapGroup } from './heap-snapshot.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const sizes = (process.env.BENCH_SIZES ?? '100,500').split(',').map(Number);
+const sizes = (process.env.BENCH_SIZES ?? '100,500')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const memorySize = Number(process.env.BENCH_MEMORY_SIZE ?? '1000');
 const concurrency = 2;
 const runDir = mkdtempSync(path.join(tmpdir(), 'petstore-cluster-bench-'));
@@ -83,21 +96,77 @@ async function count(
 }
 const countReady = (ns: string) =>
   count(ns, 'petstores', '.status.conditions[?(@.type=="Ready")].status', (v) => v === 'True');
-const countReconciled = (ns: string) => count(ns, 'petstores', '.status.observedGeneration', (v) => v !== '');
 const countAvailable = (ns: string) => count(ns, 'deployments', '.status.availableReplicas', (v) => v === '1');
 
-async function startOperator(ns: string): Promise<OperatorProcess> {
-  return spawnOperator({
+/** How the chart runs the operator: its container's memory limit and NODE_OPTIONS (the heap sized for that limit). */
+function chartContainer(): { memoryLimit: string; nodeOptions: string } {
+  const container = (only(renderChart(), 'Deployment') as V1Deployment).spec!.template.spec!.containers[0]!;
+  return {
+    memoryLimit: container.resources?.limits?.memory ?? '',
+    nodeOptions: container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '',
+  };
+}
+const deployed = chartContainer();
+const memoryLimit = process.env.BENCH_MEMORY_LIMIT ?? deployed.memoryLimit;
+const limitBytes = memoryLimit === 'none' || memoryLimit === '' ? undefined : parseMemory(memoryLimit);
+const bundle = await buildOperator();
+
+/** The operator as deployed, with the cgroup it runs in (when limited) and the peak of its working set. */
+interface DeployedOperator extends OperatorProcess {
+  readonly cgroup: MemoryCgroup | undefined;
+  /** The highest working set and anonymous memory seen, sampled every 200 ms, and the cgroup's counters now. */
+  memory(): { peakWorkingSet: number; peakAnonymous: number; now: MemoryReading } | undefined;
+  /** Exited (or was killed): how. */
+  readonly ended: string | undefined;
+}
+
+async function startOperator(ns: string): Promise<DeployedOperator> {
+  const cgroup = limitBytes === undefined ? undefined : MemoryCgroup.create(`petstore-bench-${ns}`, limitBytes);
+  const operator = await spawnOperator({
     kubeconfig: cluster.kubeconfig,
     logPath: path.join(runDir, `operator-${ns}.log`),
     args: [`--namespaces=${ns}`, `--concurrency=${concurrency}`],
-    env: { LOG_LEVEL: 'info' },
+    entry: bundle,
+    // SIGUSR2 writes a heap snapshot into the run directory (the memory phase raises the limit first).
+    nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${runDir}`],
+    env: { LOG_LEVEL: 'info', NODE_ENV: 'production', NODE_OPTIONS: deployed.nodeOptions },
+    ...(cgroup ? { wrap: (command: string[]) => cgroup.wrap(command) } : {}),
   });
+  let peakWorkingSet = 0;
+  let peakAnonymous = 0;
+  const sampler = setInterval(() => {
+    if (!cgroup) return;
+    const reading = cgroup.read();
+    peakWorkingSet = Math.max(peakWorkingSet, reading.workingSet);
+    peakAnonymous = Math.max(peakAnonymous, reading.anonymous);
+  }, 200);
+  operator.child.once('exit', () => clearInterval(sampler));
+  const cleanUp = () => {
+    clearInterval(sampler);
+    cgroup?.remove();
+  };
+  return {
+    ...operator,
+    cgroup,
+    memory: () => (cgroup ? { peakWorkingSet, peakAnonymous, now: cgroup.read() } : undefined),
+    get ended() {
+      const { exitCode, signalCode } = operator.child;
+      return signalCode !== null ? `killed by ${signalCode}` : exitCode !== null ? `exited ${exitCode}` : undefined;
+    },
+    async stop() {
+      const code = await operator.stop();
+      cleanUp();
+      return code;
+    },
+    async kill() {
+      await operator.kill();
+      cleanUp();
+    },
+  };
 }
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
+const rss = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 /** The baseline: the operator's own builders' children for N PetStores, server-side-applied with the same concurrency. */
 async function baseline(n: number): Promise<number> {
@@ -136,7 +205,7 @@ async function baseline(n: number): Promise<number> {
 
 async function convergence(
   n: number,
-): Promise<{ ms: number; steadyWrites: number; steadyRequests: number; rss: number; latency?: number[] }> {
+): Promise<{ ms: number; steadyWrites: number; steadyRequests: number; memory: number }> {
   const ns = await namespace(`bench-operator-${n}`);
   const operator = await startOperator(ns);
   const started = Date.now();
@@ -151,7 +220,8 @@ async function convergence(
     ms,
     steadyWrites: (await writeRequests(operator)) - writesBefore,
     steadyRequests: (await operator.metric('rest_client_requests_total')) - requestsBefore,
-    rss: rssMiB(operator.child.pid ?? 0),
+    // Under a limit, the cgroup's peak working set (what the limit applies to); without one, RSS now.
+    memory: operator.memory()?.peakWorkingSet ?? rss(operator.child.pid ?? 0),
   };
   await operator.stop();
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
@@ -190,21 +260,93 @@ async function latency(samples: number): Promise<number[]> {
   return results.sort((a, b) => a - b);
 }
 
+interface MemoryResult {
+  /** Until every PetStore is Ready, or until the operator died. */
+  ms: number;
+  ready: number;
+  ended: string | undefined;
+  limited?: { peakWorkingSet: number; peakAnonymous: number; now: MemoryReading };
+  heap?: { used: number; total: number; external: number; spaces: string };
+  snapshot?: { total: number; groups: HeapGroup[] };
+}
+
 /**
- * RSS and V8 heap in use once every PetStore has been reconciled (status written, so every child is in the caches).
- * Pods becoming Ready is left out: with 1,000 Deployments that is the simulated cluster's work, not the operator's.
+ * N PetStores applied at once to an operator under the chart's memory limit, until every one is Ready (with 1,000
+ * Deployments much of that is the simulated cluster's work) or the operator dies: the peak working set, OOM kills, the
+ * V8 heap, then a heap snapshot by type (taken after raising the limit, since writing one needs memory of its own).
  */
-async function memory(n: number): Promise<{ rss: number; heapUsed: number }> {
+async function memory(n: number): Promise<MemoryResult> {
   const ns = await namespace(`bench-memory-${n}`);
   const operator = await startOperator(ns);
+  const started = Date.now();
   await kubectl(['-n', ns, 'apply', '--server-side', '-f', '-'], manifests(n));
-  await waitUntil(async () => (await countReconciled(ns)) === n, 1_800_000, 2000);
-  await sleep(15_000);
-  const heapUsed = (await operator.metric('nodejs_heap_size_used_bytes')) / 2 ** 20;
-  const rss = rssMiB(operator.child.pid ?? 0);
+  let ready = 0;
+  await waitUntil(async () => operator.ended !== undefined || (ready = await countReady(ns)) === n, 3_600_000, 2000);
+  const result: MemoryResult = { ms: Date.now() - started, ready, ended: operator.ended };
+  if (operator.ended === undefined) {
+    await sleep(15_000);
+    const metrics = await operator.metrics();
+    const space = (name: string) => metrics.get(`nodejs_heap_space_size_used_bytes{space="${name}"}`) ?? 0;
+    result.heap = {
+      used: metrics.get('nodejs_heap_size_used_bytes') ?? 0,
+      total: metrics.get('nodejs_heap_size_total_bytes') ?? 0,
+      external: metrics.get('nodejs_external_memory_bytes') ?? 0,
+      spaces: ['old', 'new', 'code', 'large_object', 'trusted'].map((name) => `${name} ${mib(space(name))}`).join(', '),
+    };
+  }
+  const limited = operator.memory();
+  if (limited) result.limited = limited;
+  if (operator.ended === undefined) {
+    operator.cgroup?.setLimit(8 * 2 ** 30);
+    const before = new Set(readdirSync(runDir));
+    operator.child.kill('SIGUSR2');
+    let file = '';
+    // The snapshot is written synchronously: the file is complete once the operator answers again and it stopped growing.
+    await waitUntil(async () => {
+      file = readdirSync(runDir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f)) ?? '';
+      if (file === '') return false;
+      const size = statSync(path.join(runDir, file)).size;
+      await operator.metric('nodejs_heap_size_used_bytes');
+      await sleep(1000);
+      return statSync(path.join(runDir, file)).size === size;
+    }, 300_000);
+    result.snapshot = summarizeHeapSnapshot(path.join(runDir, file));
+  }
   await operator.stop();
   await kubectl(['delete', 'namespace', ns, '--wait=false']);
-  return { rss, heapUsed };
+  return result;
+}
+
+function memoryReport(n: number, m: MemoryResult): string {
+  const limit = limitBytes === undefined ? 'no limit' : `a ${memoryLimit} cgroup v1 memory limit`;
+  const lines = [
+    `Operator with ${n} PetStores under ${limit}, NODE_OPTIONS="${deployed.nodeOptions}":`,
+    m.ended === undefined
+      ? `- all Ready after ${seconds(m.ms)} s; the operator stayed up`
+      : `- the operator ${m.ended} after ${seconds(m.ms)} s, with ${m.ready} of ${n} Ready`,
+  ];
+  if (m.limited) {
+    const { peakWorkingSet, peakAnonymous, now } = m.limited;
+    lines.push(
+      `- peak working set ${mib(peakWorkingSet)} (anonymous ${mib(peakAnonymous)}); at the end ${mib(now.workingSet)}`,
+      `- OOM kills ${now.oomKills}, memory.failcnt ${now.failcnt}`,
+    );
+  }
+  if (m.heap) {
+    lines.push(
+      `- V8 heap in use ${mib(m.heap.used)} of ${mib(m.heap.total)} (${m.heap.spaces}); external ${mib(m.heap.external)}`,
+    );
+  }
+  if (m.snapshot) {
+    lines.push(
+      `- heap snapshot, ${mib(m.snapshot.total)} live, by type (shallow sizes): ` +
+        m.snapshot.groups
+          .slice(0, 15)
+          .map((g) => `${g.group} ${(g.bytes / 2 ** 20).toFixed(1)} MiB (${g.count})`)
+          .join('; '),
+    );
+  }
+  return lines.join('\n');
 }
 
 try {
@@ -215,26 +357,32 @@ try {
     say(`operator: ${n} PetStores`);
     const op = await convergence(n);
     rows.push(
-      `| ${n} | ${seconds(op.ms)} s | ${seconds(base)} s | ${(op.ms / base).toFixed(2)}× | ${op.steadyWrites} | ${op.steadyRequests} | ${op.rss.toFixed(0)} MiB |`,
+      `| ${n} | ${seconds(op.ms)} s | ${seconds(base)} s | ${(op.ms / base).toFixed(2)}× | ${op.steadyWrites} | ${op.steadyRequests} | ${mib(op.memory)} |`,
     );
   }
   say(`so far:\n${rows.join('\n')}`);
   say('latency: 20 spec changes');
-  const lat = await latency(20);
+  const lat = sizes.length > 0 ? await latency(20) : [];
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? 0;
   say(`memory: ${memorySize} PetStores`);
   say(`latency p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms`);
-  const { rss, heapUsed } = await memory(memorySize);
+  const memoryResult = await memory(memorySize);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const memoryColumn = limitBytes === undefined ? 'operator RSS' : `operator peak working set (${memoryLimit} limit)`;
   process.stdout.write(`
-Machine: ${machine}. Concurrency ${concurrency} (operator and baseline). The cluster is the local one (kwok pods).
+Machine: ${machine}; load average at the end ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}. Concurrency ${concurrency}
+(operator and baseline). The cluster is the local one (kwok pods). The operator runs as the chart deploys it: the
+bundle, NODE_OPTIONS="${deployed.nodeOptions}", ${limitBytes === undefined ? 'no memory limit' : `a ${memoryLimit} memory limit`}.
 
-| PetStores | operator: all Ready | baseline: same children applied, all Available | ratio | writes in 60 s at steady state | requests in 60 s at steady state | operator RSS |
+| PetStores | operator: all Ready | baseline: same children applied, all Available | ratio | writes in 60 s at steady state | requests in 60 s at steady state | ${memoryColumn} |
 |---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 Spec change → updated Deployment (20 samples): p50 ${pct(50).toFixed(0)} ms, p99 ${pct(99).toFixed(0)} ms.
-Operator with ${memorySize} reconciled PetStores (and their children) in its caches: RSS ${rss.toFixed(0)} MiB, V8 heap in use ${heapUsed.toFixed(0)} MiB.
+
+${memoryReport(memorySize, memoryResult)}
 `);
 } finally {
   await down(runDir);

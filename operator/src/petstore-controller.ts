@@ -1,7 +1,8 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import { Gauge } from 'prom-client';
 import type { PetStore } from './api/v1alpha1/petstore.ts';
 import { conditionMetric, conditionSamples } from './controller/condition-metrics.ts';
+import { isApiKeysSecret } from './builders/api-keys.ts';
 import { managedBySelector } from './builders/metadata.ts';
 import type { ObjectCache, ReconcileContext } from './controller/context.ts';
 import type { Engines } from './controller/dependent.ts';
@@ -23,9 +24,38 @@ export const sharedKinds: readonly ResourceKind[] = unique(
   dependents.flatMap((d) => (d.policy === 'shared' ? [d.kind] : [])),
 );
 
-/** The watch for a kind: the primary unfiltered, everything else only what the operator manages (label-scoped). */
+/** Kinds whose status a reconcile judges: the Deployment's rollout (observe.ts), the migration Job's completion. */
+const statusJudged: readonly ResourceKind[] = [kinds.Deployment, kinds.Job];
+
+/**
+ * What the cache keeps of a child, beyond the runtime's own stripping (controller-runtime's per-object transform):
+ * its status only where a reconcile judges it, and of the API keys Secret (create-only: its existence and owner are all
+ * a reconcile reads of it) no data, so the users' keys never sit in the operator's memory.
+ */
+export function cacheTransform(kind: ResourceKind): ((obj: KubeObject) => KubeObject) | undefined {
+  if (kind === kinds.Secret) {
+    return (object) => {
+      const secret = object as V1Secret;
+      if (isApiKeysSecret(secret)) delete secret.data;
+      return secret;
+    };
+  }
+  if (statusJudged.includes(kind)) return undefined;
+  return (object: KubeObject & { status?: unknown }) => {
+    delete object.status;
+    return object;
+  };
+}
+
+/**
+ * The watch for a kind: the primary unfiltered and kept as objects (every reconcile lists a namespace's PetStores for
+ * its quota); every child only what the operator manages (label-scoped), transformed, and kept as JSON text (each is
+ * read by name a few times per reconcile, and so takes about a third of the memory).
+ */
 export function watchSpecOf(kind: ResourceKind): WatchSpec {
-  return kind === kinds.PetStore ? { ...kind } : { ...kind, labelSelector: managedBySelector };
+  if (kind === kinds.PetStore) return { ...kind };
+  const transform = cacheTransform(kind);
+  return { ...kind, labelSelector: managedBySelector, representation: 'json', ...(transform ? { transform } : {}) };
 }
 
 /** Kinds served only where optional CRDs are installed (the Prometheus Operator's): watched only when discovered. */

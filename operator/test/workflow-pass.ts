@@ -10,6 +10,7 @@ import { apiVersionOf, type ResourceKind } from '../src/k8s/kinds.ts';
 import { toWire } from '../src/k8s/wire.ts';
 import { builtinEngines, watchedKindsWhere, watchSpecOf } from '../src/petstore-controller.ts';
 import { builtinDefaults } from '../src/spec/operator-defaults.ts';
+import { prepareForCache } from '../src/runtime/store.ts';
 
 export interface Write {
   verb: 'apply' | 'delete' | 'status' | 'finalizers';
@@ -57,10 +58,13 @@ async function snapshot(namespace: string): Promise<ObjectCache> {
       undefined,
       spec.labelSelector,
     );
-    // As the informers hold them: wire JSON (client-node's models rename `from`, `default`), with apiVersion and kind.
+    // As the informers hold them: wire JSON (client-node's models rename `from`, `default`), with apiVersion and kind,
+    // stripped by the cache's transforms (so a reconcile that needed what they drop would fail here).
     byKind.set(
       kind,
-      list.items.map((item) => toWire({ ...item, apiVersion: apiVersionOf(kind), kind: kind.kind })),
+      list.items.map((item) =>
+        prepareForCache(toWire({ ...item, apiVersion: apiVersionOf(kind), kind: kind.kind }), spec.transform),
+      ),
     );
   }
   return {

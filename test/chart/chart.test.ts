@@ -130,9 +130,23 @@ describe('a default install', () => {
 
   it('sets requests and limits for CPU and memory', () => {
     expect(podSpecOf(manifests).containers[0]!.resources).toEqual({
-      requests: { cpu: '100m', memory: '256Mi' },
-      limits: { cpu: '1', memory: '512Mi' },
+      requests: { cpu: '100m', memory: '128Mi' },
+      limits: { cpu: '1', memory: '128Mi' },
     });
+  });
+
+  it("sizes V8's old space at half the memory limit, unless extraEnv sets NODE_OPTIONS", () => {
+    expect(envOf(manifests).NODE_OPTIONS).toBe('--max-old-space-size=64');
+    const at = (memory: string) => envOf(renderChart({ values: { resources: { limits: { memory } } } })).NODE_OPTIONS;
+    expect(at('1Gi')).toBe('--max-old-space-size=512');
+    expect(at('512M')).toBe('--max-old-space-size=244');
+    expect(at(String(256 * 2 ** 20))).toBe('--max-old-space-size=128');
+    const own = podSpecOf(
+      renderChart({ values: { extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=90' }] } }),
+    );
+    expect(own.containers[0]!.env?.filter((v) => v.name === 'NODE_OPTIONS')).toEqual([
+      { name: 'NODE_OPTIONS', value: '--max-old-space-size=90' },
+    ]);
   });
 
   it('runs the image tagged with the chart appVersion', () => {

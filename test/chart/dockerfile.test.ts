@@ -1,11 +1,13 @@
 // Dockerfile.operator, without a Docker engine: its run-time stage matches the chart (user, ports), its Node.js is the
-// project's, and its ENTRYPOINT starts the operator from the same `tsc -b operator` output the build stage makes.
+// project's, and its ENTRYPOINT starts the operator from the same bundle the build stage makes (`tsc -b operator`, then
+// scripts/build-operator.ts), with no node_modules beside it.
 // Dockerfile.api's supply chain: a digest-pinned base, and the RDS CA bundle checked against the pinned npm package.
 // (The images themselves are built and run on the real node: test/e2e/images.cluster.test.ts.)
 import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from '@jest/globals';
@@ -72,27 +74,39 @@ describe('Dockerfile.operator', () => {
       const copiedTo = target === '' || target.endsWith('/') ? `${target}${path.basename(source)}` : target;
       expect({ copy, copiedTo }).toEqual({ copy, copiedTo: source });
     }
-    expect(entrypoint).toEqual(['/nodejs/bin/node', 'operator/dist/main.js']);
+    expect(entrypoint).toEqual(['/nodejs/bin/node', 'operator/dist/bundle/main.js']);
+    expect(argument(runtime, 'COPY').join('\n')).not.toContain('node_modules');
   });
 
-  describe('its ENTRYPOINT, run from `tsc -b operator` output', () => {
-    // The build stage's `npx tsc -b operator`; a failure here is a failed image build.
-    const build = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsc'), ['-b', 'operator'], {
+  describe('its ENTRYPOINT, run from the bundle the build stage makes', () => {
+    // The build stage's `npx tsc -b operator && node scripts/build-operator.ts`; a failure here is a failed image build.
+    const tsc = spawnSync(path.join(repoRoot, 'node_modules/.bin/tsc'), ['-b', 'operator'], {
       cwd: repoRoot,
       encoding: 'utf8',
     });
+    const bundle =
+      tsc.status === 0
+        ? spawnSync(process.execPath, ['scripts/build-operator.ts'], { cwd: repoRoot, encoding: 'utf8' })
+        : tsc;
+    // As in the image: the bundle and the package.json files that make it an ES module, and no node_modules.
+    const app = mkdtempSync(path.join(tmpdir(), 'operator-image-'));
+    if (bundle.status === 0) {
+      cpSync(path.join(repoRoot, 'operator/dist/bundle'), path.join(app, 'operator/dist/bundle'), { recursive: true });
+      cpSync(path.join(repoRoot, 'package.json'), path.join(app, 'package.json'));
+      cpSync(path.join(repoRoot, 'operator/package.json'), path.join(app, 'operator/package.json'));
+    }
     const run = (args: string[], env: Record<string, string>) => {
-      if (build.status !== 0) throw new Error('operator/dist is not this source: `tsc -b operator` failed (see above)');
+      if (bundle.status !== 0) throw new Error('operator/dist/bundle is not this source: the build failed (see above)');
       return spawnSync(process.execPath, [...entrypoint.slice(1), ...args], {
-        cwd: repoRoot,
+        cwd: app,
         encoding: 'utf8',
         env: { PATH: process.env.PATH, NODE_ENV: 'production', ...env },
         timeout: 30_000,
       });
     };
 
-    it('builds: `tsc -b operator` succeeds, as the image build runs it', () => {
-      expect(build.status === 0 ? 'built' : `${build.stdout}${build.stderr}`).toBe('built');
+    it('builds: `tsc -b operator` and the bundle succeed, as the image build runs them', () => {
+      expect(bundle.status === 0 ? 'built' : `${bundle.stdout}${bundle.stderr}`).toBe('built');
     });
 
     it('starts the operator, which prints every flag with --help', () => {
@@ -100,6 +114,21 @@ describe('Dockerfile.operator', () => {
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       for (const option of OPTIONS) expect(result.stdout).toContain(`--${option.flag}`);
+    });
+
+    it('loads the AWS SDK chunk (engine rds) from the bundle alone', () => {
+      const chunk = readdirSync(path.join(app, 'operator/dist/bundle')).find((f) => /^rds-\w+\.js$/.test(f));
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import('./operator/dist/bundle/${chunk}'); console.log(typeof m.createRdsDatabase)`,
+        ],
+        { cwd: app, encoding: 'utf8', timeout: 30_000 },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.stdout.trim()).toBe('function');
     });
 
     it('refuses a bad setting from the chart environment with exit code 2, naming the variable', () => {

@@ -172,7 +172,8 @@ build_distroless_base
 build_app api petstore-api Dockerfile.api --build-arg "NODE_IMAGE=$node_base" -- \
   Dockerfile.api package.json package-lock.json tsconfig.base.json api/package.json api/tsconfig.json api/src
 build_app operator petstore-operator Dockerfile.operator --build-arg "NODE_IMAGE=$node_base" --build-arg "RUNTIME_IMAGE=$distroless_base" -- \
-  Dockerfile.operator package.json package-lock.json tsconfig.base.json operator/package.json operator/tsconfig.json operator/src
+  Dockerfile.operator package.json package-lock.json tsconfig.base.json operator/package.json operator/tsconfig.json operator/src \
+  scripts/build-operator.ts
 build_binary_image coredns "localhost/coredns:$COREDNS_VERSION" "$coredns_bin" 65532:65532 "$distroless_base"
 build_binary_image metrics-server "localhost/metrics-server:$METRICS_SERVER_VERSION" "$metrics_bin" 65532:65532 "$distroless_base"
 build_binary_image kubectl "registry.k8s.io/kubectl:v$KUBERNETES_VERSION" "$kubectl_bin" 65532:65532 "$distroless_base"

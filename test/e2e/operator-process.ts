@@ -14,6 +14,12 @@ export interface OperatorProcessOptions {
   /** Extra flags. Leader election is off and ports are chosen by the system unless a flag says otherwise. */
   args?: string[];
   env?: Record<string, string>;
+  /** The script node runs; default operator/src/main.ts (the image runs the bundle of scripts/build-operator.ts). */
+  entry?: string;
+  /** Node.js flags before the script, e.g. --heapsnapshot-signal=SIGUSR2. */
+  nodeArgs?: string[];
+  /** Wraps the command line (e.g. to run it inside a cgroup); the wrapper must exec it, keeping the pid. */
+  wrap?: (command: string[]) => string[];
 }
 
 export interface OperatorProcess {
@@ -33,7 +39,8 @@ export interface OperatorProcess {
 export async function spawnOperator(options: OperatorProcessOptions): Promise<OperatorProcess> {
   const flags = options.args ?? [];
   const args = [
-    path.join(repoRoot, 'operator/src/main.ts'),
+    ...(options.nodeArgs ?? []),
+    options.entry ?? path.join(repoRoot, 'operator/src/main.ts'),
     ...(flags.some((arg) => arg.startsWith('--metrics-bind-address')) ? [] : ['--metrics-bind-address=127.0.0.1:0']),
     ...(flags.some((arg) => arg.startsWith('--health-probe-bind-address'))
       ? []
@@ -42,7 +49,11 @@ export async function spawnOperator(options: OperatorProcessOptions): Promise<Op
     ...flags,
   ];
   const log = openSync(options.logPath, 'a');
-  const child = spawn(process.execPath, args, {
+  const [command, ...rest] = (options.wrap ?? ((c: string[]) => c))([process.execPath, ...args]) as [
+    string,
+    ...string[],
+  ];
+  const child = spawn(command, rest, {
     env: { ...process.env, KUBECONFIG: options.kubeconfig, ...options.env },
     stdio: ['ignore', log, log],
   });

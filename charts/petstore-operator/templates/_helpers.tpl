@@ -98,3 +98,35 @@ volumeMounts:
   - name: tmp
     mountPath: /tmp
 {{- end }}
+
+{{/*
+NODE_OPTIONS of the operator container: V8's old space at half of resources.limits.memory. By itself V8 sizes its heap
+from the limit but never below 256 MiB, so under a 128Mi limit the kernel would kill the process before V8 collects;
+the other half is for what is not old space (the young generation, code, Node.js and its buffers). Empty without a
+memory limit, or when extraEnv sets NODE_OPTIONS (which then wins).
+*/}}
+{{- define "petstore-operator.nodeOptions" -}}
+{{- $own := true }}
+{{- range .Values.extraEnv }}
+{{- if eq .name "NODE_OPTIONS" }}{{ $own = false }}{{ end }}
+{{- end }}
+{{- $limit := toString (dig "limits" "memory" "" .Values.resources) }}
+{{- $mib := 0 }}
+{{- if not $own }}
+{{- else if regexMatch "^[0-9]+Gi$" $limit }}
+{{- $mib = mul (trimSuffix "Gi" $limit | int64) 1024 }}
+{{- else if regexMatch "^[0-9]+Mi$" $limit }}
+{{- $mib = trimSuffix "Mi" $limit | int64 }}
+{{- else if regexMatch "^[0-9]+G$" $limit }}
+{{- $mib = div (mul (trimSuffix "G" $limit | int64) 1000000000) 1048576 }}
+{{- else if regexMatch "^[0-9]+M$" $limit }}
+{{- $mib = div (mul (trimSuffix "M" $limit | int64) 1000000) 1048576 }}
+{{- else if regexMatch "^[0-9]+$" $limit }}
+{{- $mib = div ($limit | int64) 1048576 }}
+{{- else if $limit }}
+{{- fail (printf "resources.limits.memory %q: write it in Mi, Gi, M, G or bytes, or size the heap with extraEnv NODE_OPTIONS (--max-old-space-size=<MiB>)" $limit) }}
+{{- end }}
+{{- if gt (int64 $mib) 0 }}
+{{- printf "--max-old-space-size=%d" (div $mib 2) }}
+{{- end }}
+{{- end }}

@@ -11,6 +11,12 @@ export const apiKeysMountPath = '/etc/petstore/api-keys';
 /** `<name>-api-keys`: where a user finds the key (`kubectl get secret <name>-api-keys`). */
 export const apiKeysSecretName = (petStore: PetStore): string => `${petStore.metadata.name}-api-keys`;
 
+/** True for a PetStore's API keys Secret: named after the PetStore that controls it. */
+export function isApiKeysSecret(secret: V1Secret): boolean {
+  const owner = secret.metadata?.ownerReferences?.find((ref) => ref.controller === true && ref.kind === 'PetStore');
+  return owner !== undefined && secret.metadata?.name === `${owner.name}-api-keys`;
+}
+
 /**
  * The Secret with this PetStore's API keys, holding the key the reconcile generated. Created once and never updated
  * by the operator (create-only): the user may add keys to it, one per line, or replace them to rotate, and the pods

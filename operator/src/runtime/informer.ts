@@ -40,7 +40,7 @@ export interface WatchHealth extends ReflectorStatus {
  */
 export class Informer<T extends KubeObject> {
   readonly spec: WatchSpec;
-  readonly #store = new Store<T>();
+  readonly #store: Store<T>;
   readonly #reflectors: Reflector<T>[];
   readonly #handlers = new Set<InformerEventHandler<T>>();
   readonly #idleTimeoutMs: number;
@@ -49,6 +49,10 @@ export class Informer<T extends KubeObject> {
 
   constructor(options: InformerOptions<T>) {
     this.spec = options.spec;
+    this.#store = new Store<T>({
+      ...(options.spec.transform ? { transform: options.spec.transform } : {}),
+      ...(options.spec.representation ? { representation: options.spec.representation } : {}),
+    });
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
     const scopes = options.spec.namespaced && options.namespaces.length > 0 ? options.namespaces : [undefined];
     const log = options.log.child({ informer: resourceName(options.spec) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Store } from './store.ts';
+import { lastAppliedAnnotation, Store } from './store.ts';
 import type { KubeObject } from './types.ts';
 
 function obj(namespace: string, name: string, resourceVersion: string, ownerUid?: string): KubeObject {
@@ -97,5 +97,37 @@ describe('Store', () => {
     const copy = structuredClone(cached);
     copy.metadata!.name = 'b';
     expect(copy.metadata?.name).toBe('b');
+  });
+
+  it("drops kubectl's last-applied copy and applies the kind's transform before caching", () => {
+    const store = new Store({
+      transform: (object) => {
+        delete (object as { status?: unknown }).status;
+        return object;
+      },
+    });
+    const object = obj('pets', 'a', '1');
+    object.metadata!.annotations = { [lastAppliedAnnotation]: '{"a":1}', kept: 'yes' };
+    store.upsert({ ...object, status: { big: true } } as KubeObject);
+    const cached = store.get('pets', 'a') as KubeObject & { status?: unknown };
+    expect(cached.metadata?.annotations).toEqual({ kept: 'yes' });
+    expect(cached.status).toBeUndefined();
+  });
+
+  it('kept as JSON text, returns a fresh frozen copy on every read, indexed and versioned as objects are', () => {
+    const store = new Store({ representation: 'json' });
+    expect(store.upsert(obj('pets', 'a', '1', 'uid-1'))?.type).toBe('added');
+    expect(store.upsert(obj('pets', 'a', '1', 'uid-1'))).toBeUndefined();
+    const first = store.get('pets', 'a')!;
+    const second = store.get('pets', 'a')!;
+    expect(first).toEqual(second);
+    expect(first).not.toBe(second);
+    expect(Object.isFrozen(first.metadata)).toBe(true);
+    expect(first.metadata?.managedFields).toBeUndefined();
+    const change = store.upsert(obj('pets', 'a', '2', 'uid-2'));
+    expect(change?.oldObject?.metadata?.resourceVersion).toBe('1');
+    expect(store.listByOwner('uid-1')).toEqual([]);
+    expect(store.listByOwner('uid-2').map((o) => o.metadata?.resourceVersion)).toEqual(['2']);
+    expect(store.replace('pets', []).map((c) => `${c.type} ${c.object.metadata?.name}`)).toEqual(['deleted a']);
   });
 });

@@ -14,6 +14,7 @@ export interface ObjectMeta {
   uid?: string;
   resourceVersion?: string;
   ownerReferences?: readonly OwnerReference[];
+  annotations?: Record<string, string>;
   managedFields?: unknown;
 }
 
@@ -41,6 +42,13 @@ export interface WatchSpec {
   /** Server-side label selector, e.g. `app.kubernetes.io/managed-by=petstore-operator`; scope owned kinds with it. */
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
+  /**
+   * Applied to every object before it is cached (controller-runtime's ByObject Transform), after managedFields and
+   * the last-applied annotation are dropped: strip what no reconcile reads (store.ts, Transform).
+   */
+  readonly transform?: (obj: KubeObject) => KubeObject;
+  /** `objects` (default) or `json`, how the cache keeps them (store.ts, CacheRepresentation). */
+  readonly representation?: 'objects' | 'json';
 }
 
 /** The identity of a namespaced (or cluster-scoped, namespace '') object: what a reconcile request carries. */
