@@ -136,11 +136,15 @@ describe('a default install', () => {
   });
 
   it("sizes V8's old space at half the memory limit, unless extraEnv sets NODE_OPTIONS", () => {
-    expect(envOf(manifests).NODE_OPTIONS).toBe('--max-old-space-size=64');
+    expect(envOf(manifests)).toMatchObject({
+      NODE_OPTIONS: '--max-old-space-size=64 --v8-pool-size=1',
+      MALLOC_ARENA_MAX: '2',
+      UV_THREADPOOL_SIZE: '2',
+    });
     const at = (memory: string) => envOf(renderChart({ values: { resources: { limits: { memory } } } })).NODE_OPTIONS;
-    expect(at('1Gi')).toBe('--max-old-space-size=512');
-    expect(at('512M')).toBe('--max-old-space-size=244');
-    expect(at(String(256 * 2 ** 20))).toBe('--max-old-space-size=128');
+    expect(at('1Gi')).toBe('--max-old-space-size=512 --v8-pool-size=1');
+    expect(at('512M')).toBe('--max-old-space-size=244 --v8-pool-size=1');
+    expect(at(String(256 * 2 ** 20))).toBe('--max-old-space-size=128 --v8-pool-size=1');
     const own = podSpecOf(
       renderChart({ values: { extraEnv: [{ name: 'NODE_OPTIONS', value: '--max-old-space-size=90' }] } }),
     );
@@ -172,7 +176,10 @@ describe('values reach the operator', () => {
       ...Object.keys(operatorEnvironment),
       'AWS_REGION',
       'AWS_ENDPOINT_URL',
+      // Node.js's and glibc's, set by the chart for the memory limit.
       'NODE_OPTIONS',
+      'MALLOC_ARENA_MAX',
+      'UV_THREADPOOL_SIZE',
     ]);
     expect(Object.keys(env).filter((name) => !known.has(name))).toEqual([]);
   });
@@ -210,6 +217,8 @@ describe('values reach the operator', () => {
       AWS_REGION: 'us-west-2',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
       NODE_OPTIONS: '--max-old-space-size=384',
+      MALLOC_ARENA_MAX: '2',
+      UV_THREADPOOL_SIZE: '2',
     });
     // Every variable of operator-config.ts has a value in the chart.
     for (const name of Object.keys(operatorEnvironment)) expect(env[name]).toBeDefined();

@@ -102,8 +102,9 @@ volumeMounts:
 {{/*
 NODE_OPTIONS of the operator container: V8's old space at half of resources.limits.memory. By itself V8 sizes its heap
 from the limit but never below 256 MiB, so under a 128Mi limit the kernel would kill the process before V8 collects;
-the other half is for what is not old space (the young generation, code, Node.js and its buffers). Empty without a
-memory limit, or when extraEnv sets NODE_OPTIONS (which then wins).
+the other half is for what is not old space (the young generation, code, Node.js and its buffers, and the pages of
+node's own code, which count against the container's limit). One V8 worker thread: the container has one CPU. Empty
+without a memory limit, or when extraEnv sets NODE_OPTIONS (which then wins).
 */}}
 {{- define "petstore-operator.nodeOptions" -}}
 {{- $own := true }}
@@ -127,6 +128,6 @@ memory limit, or when extraEnv sets NODE_OPTIONS (which then wins).
 {{- fail (printf "resources.limits.memory %q: write it in Mi, Gi, M, G or bytes, or size the heap with extraEnv NODE_OPTIONS (--max-old-space-size=<MiB>)" $limit) }}
 {{- end }}
 {{- if gt (int64 $mib) 0 }}
-{{- printf "--max-old-space-size=%d" (div $mib 2) }}
+{{- printf "--max-old-space-size=%d --v8-pool-size=1" (div $mib 2) }}
 {{- end }}
 {{- end }}
