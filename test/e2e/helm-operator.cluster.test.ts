@@ -198,6 +198,19 @@ describe('the operator installed with helm on the real node', () => {
     expect(converged!.generation).toBeGreaterThan(1);
     const config = await kubectl(['-n', namespace.name, 'get', 'configmap', 'shop-config', '-o', 'jsonpath={.data}']);
     expect(config).toContain('debug');
+
+    // Under the chart's memory limit, the new pods have not been OOM-killed (nor restarted for any reason); their
+    // working set, as metrics-server reads it from the kubelet, is printed for docs/benchmarks.md.
+    for (const pod of (await operatorPods()).filter((p) => !p.metadata.deletionTimestamp)) {
+      expect(pod.status.containerStatuses?.[0]?.restartCount).toBe(0);
+    }
+    const top = await waitFor(
+      () => kubectl(['-n', system.name, 'top', 'pods', '-l', `app.kubernetes.io/instance=${release}`]),
+      90_000,
+      'metrics for the operator pods',
+      5_000,
+    ).catch((error: unknown) => `(no metrics yet: ${String(error)})`);
+    process.stdout.write(`operator pods under the chart's limits (kubectl top):\n${top}\n`);
   }, 600_000);
 
   it('passes helm test, whose Job applies a PetStore and waits for it with kubectl from an image', async () => {
