@@ -4,13 +4,14 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import type pg from 'pg';
 import { startLocalPostgres, type LocalPostgres } from '../../api/test/postgres/local-server.ts';
 import { cluster, kubectl, podSecurity, realNode, useNamespace, waitFor } from '../cluster/fixtures.ts';
 import { realNodeNetwork } from '../cluster/node-config.ts';
 import { freePorts } from '../cluster/ports.ts';
 import { installCrd, startOperator, type OperatorProcess } from './operator.ts';
 import { apiKeyOf } from './api-key.ts';
+import { query } from './postgres-query.ts';
 
 const namespace = useNamespace({ realNode: true, labels: podSecurity('restricted') });
 const password = randomBytes(12).toString('hex');
@@ -20,17 +21,8 @@ let api: string;
 let stopForward: () => void = () => undefined;
 
 /** Runs a query as the server's superuser, in the `petstore` database unless told otherwise. */
-async function sql<T extends pg.QueryResultRow>(text: string, database = 'petstore'): Promise<T[]> {
-  const url = new URL(postgres.url);
-  url.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, database = 'petstore'): Promise<T[]> =>
+  query<T>(postgres, text, database);
 
 describe('an external-PostgreSQL PetStore on the real node', () => {
   beforeAll(async () => {

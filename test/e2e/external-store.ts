@@ -2,11 +2,11 @@
 // bridge address (where pods reach it), a database and role of its own, the operator watching the test's namespace,
 // and the PetStore applied from a spec the test gives. For the tests that need running, multi-pod API workloads.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { startLocalPostgres, type LocalPostgres } from '../../api/test/postgres/local-server.ts';
 import { kubectl, realNode } from '../cluster/fixtures.ts';
 import { realNodeNetwork } from '../cluster/node-config.ts';
 import { installCrd, startOperator, type OperatorProcess } from './operator.ts';
+import { query } from './postgres-query.ts';
 
 export interface ExternalStore {
   /** Applies (or re-applies) the PetStore `name` with this spec; database settings are added. */
@@ -19,22 +19,15 @@ export async function startExternalStore(namespace: string, name: string): Promi
   const postgres: LocalPostgres = await startLocalPostgres({
     extraListen: [{ address: realNodeNetwork.nodeIP, clients: realNodeNetwork.podCIDR }],
   });
-  const url = new URL(postgres.url);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(`CREATE ROLE petstore LOGIN PASSWORD '${password}'`);
-    await client.query('CREATE DATABASE petstore OWNER petstore');
-  } finally {
-    await client.end();
-  }
+  await query(postgres, `CREATE ROLE petstore LOGIN PASSWORD '${password}'`, 'postgres');
+  await query(postgres, 'CREATE DATABASE petstore OWNER petstore', 'postgres');
+  const port = new URL(postgres.url).port;
   await installCrd();
   const operator: OperatorProcess = await startOperator({
     args: [`--namespaces=${namespace}`],
     env: { PETSTORE_API_IMAGE: realNode().images.api.ref },
   });
-  const databaseUrl = `postgres://petstore:${password}@${realNodeNetwork.nodeIP}:${url.port}/petstore`;
+  const databaseUrl = `postgres://petstore:${password}@${realNodeNetwork.nodeIP}:${port}/petstore`;
   await kubectl(['-n', namespace, 'apply', '-f', '-'], {
     input: JSON.stringify({
       apiVersion: 'v1',

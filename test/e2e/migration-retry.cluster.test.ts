@@ -4,28 +4,18 @@
 // minutes of backoff in all) succeeds, and the PetStore becomes Ready with no one touching it.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { startLocalPostgres, type LocalPostgres } from '../../api/test/postgres/local-server.ts';
 import { kubectl, podSecurity, realNode, useNamespace, waitFor } from '../cluster/fixtures.ts';
 import { realNodeNetwork } from '../cluster/node-config.ts';
 import { installCrd, startOperator, type OperatorProcess } from './operator.ts';
+import { query } from './postgres-query.ts';
 
 const namespace = useNamespace({ realNode: true, labels: podSecurity('restricted') });
 const password = randomBytes(12).toString('hex');
 let postgres: LocalPostgres;
 let operator: OperatorProcess;
 
-async function superuser(text: string): Promise<void> {
-  const url = new URL(postgres.url);
-  url.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+const superuser = (text: string): Promise<unknown> => query(postgres, text, 'postgres');
 
 const migrationJob = async (): Promise<{ failed: number; succeeded: number } | undefined> => {
   const jobs = JSON.parse(await kubectl(['-n', namespace.name, 'get', 'jobs', '-o', 'json'])) as {

@@ -5,7 +5,7 @@
 // control: the same probes reach it and it reaches the outside host, so a dropped connection is the policy's doing.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import type pg from 'pg';
 import { startLocalPostgres, type LocalPostgres } from '../../api/test/postgres/local-server.ts';
 import { kubectl, podSecurity, realNode, useNamespace } from '../cluster/fixtures.ts';
 import { realNodeNetwork } from '../cluster/node-config.ts';
@@ -14,6 +14,7 @@ import { connect, httpGet, httpRequest, resolve, type Source } from './network-p
 import { installCrd, startOperator, type OperatorProcess } from './operator.ts';
 import { listenOutside, type Listener } from './outside-host.ts';
 import { restrictedPod } from './real-node-pods.ts';
+import { query } from './postgres-query.ts';
 
 const stores = useNamespace({ realNode: true, labels: podSecurity('restricted') });
 const other = useNamespace({ realNode: true, labels: podSecurity('restricted') });
@@ -46,15 +47,7 @@ const podIP: Record<string, string> = {};
 
 async function sql<T extends pg.QueryResultRow>(text: string, database = 'petstore'): Promise<T[]> {
   if (!postgres) throw new Error('PostgreSQL is not running');
-  const url = new URL(postgres.url);
-  url.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
+  return query<T>(postgres, text, database);
 }
 
 async function podField(namespace: string, pod: string, path: string): Promise<string> {
