@@ -171,6 +171,33 @@ export const invalidSpecs: InvalidSpec[] = [
     message: ['spec.monitoring.alerts.latencyP95Milliseconds'],
   },
   {
+    name: 'a restore from both a snapshot and a point in time',
+    spec: {
+      database: {
+        engine: 'rds',
+        rds: { restoreFrom: { snapshotIdentifier: 'snap-a', pointInTime: { sourceInstanceIdentifier: 'shop-a' } } },
+      },
+    },
+    message: ['spec.database.rds.restoreFrom', 'exactly one'],
+  },
+  {
+    name: 'a restore into an adopted instance',
+    spec: {
+      database: { engine: 'rds', rds: { instanceIdentifier: 'shop-a', restoreFrom: { snapshotIdentifier: 'snap-a' } } },
+    },
+    message: ['spec.database.rds.restoreFrom', 'instanceIdentifier'],
+  },
+  {
+    name: 'a restore time that is not a date-time',
+    spec: {
+      database: {
+        engine: 'rds',
+        rds: { restoreFrom: { pointInTime: { sourceInstanceIdentifier: 'shop-a', time: 'yesterday' } } },
+      },
+    },
+    message: ['spec.database.rds.restoreFrom.pointInTime.time'],
+  },
+  {
     name: 'a rollout timeout that is not a duration',
     spec: { rollout: { timeout: 'five minutes' } },
     message: ['spec.rollout.timeout'],
@@ -212,6 +239,18 @@ export const invalidUpdates: {
     spec: { database: { engine: 'rds', rds: {} } },
     patch: { database: { engine: 'rds', rds: { instanceIdentifier: 'someone-elses' } } },
     message: ['spec.database.rds.instanceIdentifier', 'cannot be added or removed'],
+  },
+  {
+    name: 'restoring into an existing PetStore (its database exists)',
+    spec: { database: { engine: 'rds', rds: {} } },
+    patch: { database: { engine: 'rds', rds: { restoreFrom: { snapshotIdentifier: 'snap-a' } } } },
+    message: ['spec.database.rds.restoreFrom', 'only when the PetStore is created'],
+  },
+  {
+    name: 'changing what a PetStore was restored from',
+    spec: { database: { engine: 'rds', rds: { restoreFrom: { snapshotIdentifier: 'snap-a' } } } },
+    patch: { database: { engine: 'rds', rds: { restoreFrom: { snapshotIdentifier: 'snap-b' } } } },
+    message: ['spec.database.rds.restoreFrom', 'never changed'],
   },
   {
     name: 'removing the named instance (the operator would create an empty one)',

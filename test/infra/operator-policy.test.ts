@@ -111,7 +111,9 @@ describe('the operator IAM policy', () => {
       expect([
         statement.Sid,
         conditions.includes(`"aws:RequestTag/petstore.example.com/cluster":"${cluster}"`) ||
-          conditions.includes(`"aws:ResourceTag/petstore.example.com/cluster":"${cluster}"`),
+          conditions.includes(`"aws:ResourceTag/petstore.example.com/cluster":"${cluster}"`) ||
+          // An administrator's grant names the cluster first: <cluster>/<namespace>/<name>.
+          conditions.includes(`"aws:ResourceTag/petstore.example.com/restorable-by":"${cluster}/*"`),
       ]).toEqual([statement.Sid, true]);
     }
   });
@@ -138,12 +140,16 @@ describe('the operator IAM policy', () => {
     }
   });
 
-  it('never writes the adoption grant itself', () => {
+  it('never writes the adoption or restore grants itself', () => {
     expect(policy.Statement).toContainEqual(
       expect.objectContaining({
         Effect: 'Deny',
         Action: ['rds:AddTagsToResource', 'rds:RemoveTagsFromResource'],
-        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['petstore.example.com/adoptable-by'] } },
+        Condition: {
+          'ForAnyValue:StringEquals': {
+            'aws:TagKeys': ['petstore.example.com/adoptable-by', 'petstore.example.com/restorable-by'],
+          },
+        },
       }),
     );
   });

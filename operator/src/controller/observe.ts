@@ -251,6 +251,7 @@ export function computeStatus(observation: Observation): PetStoreStatus {
             engine: spec.database.engine,
             ...(database?.endpoint ? { endpoint: database.endpoint } : {}),
             ...(database?.instanceIdentifier ? { instanceIdentifier: database.instanceIdentifier } : {}),
+            ...(database?.restoredFrom ? { restoredFrom: database.restoredFrom } : {}),
             secretName: childNames(petStore).secret,
           },
         }

@@ -12,6 +12,8 @@ export interface DatabaseState {
   message: string;
   endpoint?: string;
   instanceIdentifier?: string;
+  /** What the instance was restored from (spec.database.rds.restoreFrom), as its tag records. */
+  restoredFrom?: string;
   /** How long to wait before looking again while the database is not ready. */
   requeueAfterMs?: number;
   /** The database refuses what the spec asks (credentials still flow): shown as Stalled until the spec changes. */

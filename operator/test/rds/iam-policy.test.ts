@@ -38,6 +38,11 @@ const secretOf = (instanceArn: string, extra: Record<string, string> = {}) => ({
   ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [`secretsmanager:ResourceTag/${k}`, v])),
 });
 const legacy = arn('rds', 'db:legacy-db');
+const siblingTags = { ...ourTags, [tagKeys.name]: 'old-shop' };
+const siblingDb = arn('rds', 'db:petstore-pets-old-shop-1a2b3c4d');
+const backupSnapshot = arn('rds', 'snapshot:petstore-pets-old-shop-nightly-abc123');
+const foreignSnapshot = arn('rds', 'snapshot:legacy-db-2026-11-30');
+const restoredTags = { ...ourTags, [tagKeys.restoredFrom]: 'snapshot petstore-pets-old-shop-nightly-abc123' };
 const grant = { [tagKeys.adoptableBy]: `${clusterName}/pets/shop` };
 
 const requestTags = (tags: Record<string, string>) => ({
@@ -62,6 +67,8 @@ const createContext = {
   'rds:ManageMasterUserPassword': String(create.ManageMasterUserPassword),
   'rds:StorageEncrypted': String(create.StorageEncrypted),
 };
+
+const restoreContext = requestTags(restoredTags);
 
 /** [what happens, the request]: one row per authorization, named after the engine's step that needs it. */
 const needed: [string, AuthorizationRequest][] = [
@@ -134,6 +141,43 @@ const needed: [string, AuthorizationRequest][] = [
   ['take the final snapshot', request('rds:CreateDBSnapshot', snapshot)],
   ['take the final snapshot of its instance', request('rds:CreateDBSnapshot', db, resourceTags(ourTags))],
   ['copy the instance tags to the final snapshot', request(awsActions.addTags, snapshot, requestTags(ourTags))],
+  // Restore as a spec (issue 15): RDS authorizes the new instance and the source (snapshot or instance) separately.
+  ['restore a new instance from a snapshot', request(awsActions.restoreFromSnapshot, db, restoreContext)],
+  [
+    'restore from a snapshot of a PetStore of its cluster',
+    request(awsActions.restoreFromSnapshot, backupSnapshot, { ...restoreContext, ...resourceTags(siblingTags) }),
+  ],
+  [
+    'restore from a snapshot an administrator granted (restorable-by)',
+    request(awsActions.restoreFromSnapshot, foreignSnapshot, {
+      ...restoreContext,
+      ...resourceTags({ team: 'legacy', [tagKeys.restorableBy]: `${clusterName}/pets/shop` }),
+    }),
+  ],
+  [
+    'restore it in the subnet group',
+    request(awsActions.restoreFromSnapshot, arn('rds', `subgrp:${settings.dbSubnetGroupName}`), restoreContext),
+  ],
+  [
+    'restore it with the parameter group',
+    request(awsActions.restoreFromSnapshot, arn('rds', `pg:${create.DBParameterGroupName ?? ''}`), restoreContext),
+  ],
+  ['restore a new instance to a point in time', request(awsActions.restoreToPointInTime, db, restoreContext)],
+  [
+    'restore to a point in time of an instance of its cluster',
+    request(awsActions.restoreToPointInTime, siblingDb, { ...restoreContext, ...resourceTags(siblingTags) }),
+  ],
+  [
+    'restore it to a point in time in the subnet group',
+    request(awsActions.restoreToPointInTime, arn('rds', `subgrp:${settings.dbSubnetGroupName}`), restoreContext),
+  ],
+  ['tag the restored instance', request(awsActions.addTags, db, requestTags(restoredTags))],
+  ['find a snapshot', request(awsActions.describeSnapshots, backupSnapshot)],
+  // Backups (PetStoreBackup, scheduled snapshots).
+  ['snapshot its instance', request(awsActions.createSnapshot, db, resourceTags(ourTags))],
+  ['create the backup snapshot', request(awsActions.createSnapshot, backupSnapshot)],
+  ['tag the backup snapshot on create', request(awsActions.addTags, backupSnapshot, requestTags(ourTags))],
+  ['delete a snapshot it made', request(awsActions.deleteSnapshot, backupSnapshot, resourceTags(ourTags))],
 ];
 
 describe('operator/iam/aws-policy.json', () => {
@@ -224,6 +268,51 @@ describe('operator/iam/aws-policy.json', () => {
       ),
     ],
     ['create an instance under a name it does not derive', request(awsActions.createInstance, legacy, createContext)],
+    [
+      'restore from a snapshot of another cluster',
+      request(awsActions.restoreFromSnapshot, backupSnapshot, {
+        ...restoreContext,
+        ...resourceTags({ ...siblingTags, [tagKeys.cluster]: 'other-eks' }),
+      }),
+    ],
+    [
+      'restore from a snapshot nobody granted',
+      request(awsActions.restoreFromSnapshot, foreignSnapshot, {
+        ...restoreContext,
+        ...resourceTags({ team: 'legacy' }),
+      }),
+    ],
+    [
+      'restore from a snapshot granted to another cluster',
+      request(awsActions.restoreFromSnapshot, foreignSnapshot, {
+        ...restoreContext,
+        ...resourceTags({ [tagKeys.restorableBy]: 'other-eks/pets/shop' }),
+      }),
+    ],
+    [
+      'restore to a point in time of an instance of another cluster',
+      request(awsActions.restoreToPointInTime, siblingDb, { ...restoreContext, ...resourceTags(otherCluster) }),
+    ],
+    [
+      'restore onto an instance name another cluster holds',
+      request(awsActions.restoreFromSnapshot, db, { ...restoreContext, ...resourceTags(otherCluster) }),
+    ],
+    [
+      'restore an instance without the ownership tags',
+      request(awsActions.restoreFromSnapshot, db, { ...restoreContext, 'aws:RequestTag/managed-by': 'someone' }),
+    ],
+    [
+      'grant a restore itself',
+      request(awsActions.addTags, legacy, {
+        ...resourceTags(ourTags),
+        ...requestTags({ ...ourTags, [tagKeys.restorableBy]: `${clusterName}/pets/shop` }),
+      }),
+    ],
+    ['delete a snapshot it did not make', request(awsActions.deleteSnapshot, foreignSnapshot, {})],
+    [
+      'delete a snapshot of another cluster',
+      request(awsActions.deleteSnapshot, backupSnapshot, resourceTags(otherCluster)),
+    ],
   ])('refuses to %s', (_step, authorization) => {
     expect(authorize(policy, authorization)).toMatchObject({ allowed: false });
   });

@@ -145,6 +145,28 @@ export interface PetStoreSpec {
        */
       instanceIdentifier?: string;
       /**
+       * Create the instance from a backup instead of empty: a DB snapshot, or a point in time of another instance's automated backups. The source must belong to a PetStore of this namespace in this cluster (its tags say so), or an administrator of the AWS account granted it with the tag petstore.example.com/restorable-by=<cluster>/<namespace>/<name> (docs/rds.md, Restore). Used only when the operator creates the instance; set at creation, never changed.
+       */
+      restoreFrom?: {
+        /**
+         * A DB snapshot in the operator's region: a manual one (a PetStoreBackup's, a final snapshot) or an automated one (rds:...).
+         */
+        snapshotIdentifier?: string;
+        /**
+         * A point in time of an existing instance, from its automated backups.
+         */
+        pointInTime?: {
+          /**
+           * The instance whose backups are restored (it must still exist).
+           */
+          sourceInstanceIdentifier: string;
+          /**
+           * The moment to restore to, e.g. 2026-12-01T03:00:00Z; unset restores the latest restorable time (usually within the last 5 minutes).
+           */
+          time?: string;
+        };
+      };
+      /**
        * Take over instanceIdentifier even though its tags do not name this PetStore. Only works when the AWS account owner tagged the instance petstore.example.com/adoptable-by=<cluster>/<namespace>/<name>; an adopted instance is never shrunk, downgraded or unprotected.
        */
       adopt?: boolean;
@@ -381,6 +403,10 @@ export interface PetStoreStatus {
      * The RDS instance identifier, for rds.
      */
     instanceIdentifier?: string;
+    /**
+     * What the RDS instance was restored from (snapshot <id>, or <instance> at <time|latest>), as its petstore.example.com/restored-from tag records.
+     */
+    restoredFrom?: string;
   };
   /**
    * The API release the Deployment runs and the last one that became healthy; automatic rollback puts the latter back (spec.rollout).

@@ -1,14 +1,22 @@
 import {
   AddTagsToResourceCommand,
   CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
   DeleteDBInstanceCommand,
+  DeleteDBSnapshotCommand,
   DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
   ModifyDBInstanceCommand,
   RemoveTagsFromResourceCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBInstanceToPointInTimeCommand,
   type CreateDBInstanceCommandInput,
   type DBInstance,
+  type DBSnapshot,
   type DeleteDBInstanceCommandInput,
   type ModifyDBInstanceCommandInput,
+  type RestoreDBInstanceFromDBSnapshotCommandInput,
+  type RestoreDBInstanceToPointInTimeCommandInput,
   type RDSClient,
   type Tag,
 } from '@aws-sdk/client-rds';
@@ -24,6 +32,11 @@ export const awsActions = {
   addTags: 'rds:AddTagsToResource',
   removeTags: 'rds:RemoveTagsFromResource',
   readSecret: 'secretsmanager:GetSecretValue',
+  describeSnapshots: 'rds:DescribeDBSnapshots',
+  restoreFromSnapshot: 'rds:RestoreDBInstanceFromDBSnapshot',
+  restoreToPointInTime: 'rds:RestoreDBInstanceToPointInTime',
+  createSnapshot: 'rds:CreateDBSnapshot',
+  deleteSnapshot: 'rds:DeleteDBSnapshot',
 } as const;
 
 /** The longest one AWS call may take, retries included, before it counts as failed (and is retried with backoff). */
@@ -86,6 +99,113 @@ export class AwsSession {
     } catch (error) {
       if (awsErrorCode(error) === 'DBInstanceAlreadyExists') return undefined;
       throw awsFailure(error, awsActions.createInstance, `instance ${input.DBInstanceIdentifier ?? ''}`);
+    }
+  }
+
+  /** The new instance restored from a snapshot, or undefined when one by that identifier already exists. */
+  async restoreFromSnapshot(input: RestoreDBInstanceFromDBSnapshotCommandInput): Promise<DBInstance | undefined> {
+    this.#fence();
+    this.calls++;
+    try {
+      return (await this.#clients.rds.send(new RestoreDBInstanceFromDBSnapshotCommand(input), this.#request()))
+        .DBInstance;
+    } catch (error) {
+      if (awsErrorCode(error) === 'DBInstanceAlreadyExists') return undefined;
+      throw awsFailure(error, awsActions.restoreFromSnapshot, `instance ${input.DBInstanceIdentifier ?? ''}`);
+    }
+  }
+
+  /** The new instance restored to a point in time, or undefined when one by that identifier already exists. */
+  async restoreToPointInTime(input: RestoreDBInstanceToPointInTimeCommandInput): Promise<DBInstance | undefined> {
+    this.#fence();
+    this.calls++;
+    try {
+      return (await this.#clients.rds.send(new RestoreDBInstanceToPointInTimeCommand(input), this.#request()))
+        .DBInstance;
+    } catch (error) {
+      if (awsErrorCode(error) === 'DBInstanceAlreadyExists') return undefined;
+      throw awsFailure(error, awsActions.restoreToPointInTime, `instance ${input.TargetDBInstanceIdentifier ?? ''}`);
+    }
+  }
+
+  /** The snapshot, or undefined when RDS has none by that identifier. */
+  async describeSnapshot(identifier: string): Promise<DBSnapshot | undefined> {
+    this.calls++;
+    try {
+      const out = await this.#clients.rds.send(
+        new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: identifier }),
+        this.#request(),
+      );
+      return out.DBSnapshots?.[0];
+    } catch (error) {
+      if (awsErrorCode(error) === 'DBSnapshotNotFound') return undefined;
+      throw awsFailure(error, awsActions.describeSnapshots, `snapshot ${identifier}`);
+    }
+  }
+
+  /** The manual snapshots of an instance (one page of up to 100, newest last as RDS returns them). */
+  async describeSnapshotsOf(instanceIdentifier: string): Promise<DBSnapshot[]> {
+    this.calls++;
+    try {
+      const out = await this.#clients.rds.send(
+        new DescribeDBSnapshotsCommand({
+          DBInstanceIdentifier: instanceIdentifier,
+          SnapshotType: 'manual',
+          MaxRecords: 100,
+        }),
+        this.#request(),
+      );
+      return out.DBSnapshots ?? [];
+    } catch (error) {
+      throw awsFailure(error, awsActions.describeSnapshots, `snapshots of instance ${instanceIdentifier}`);
+    }
+  }
+
+  /**
+   * The new snapshot; undefined when one by that identifier already exists (an earlier pass made it), `'busy'` when
+   * the instance cannot be snapshotted in its state (creating, another snapshot running).
+   */
+  async createSnapshot(
+    instanceIdentifier: string,
+    snapshotIdentifier: string,
+    tags: Tag[],
+  ): Promise<DBSnapshot | undefined | 'busy'> {
+    this.#fence();
+    this.calls++;
+    try {
+      return (
+        await this.#clients.rds.send(
+          new CreateDBSnapshotCommand({
+            DBInstanceIdentifier: instanceIdentifier,
+            DBSnapshotIdentifier: snapshotIdentifier,
+            Tags: tags,
+          }),
+          this.#request(),
+        )
+      ).DBSnapshot;
+    } catch (error) {
+      const code = awsErrorCode(error);
+      if (code === 'DBSnapshotAlreadyExists') return undefined;
+      if (code === 'InvalidDBInstanceState') return 'busy';
+      throw awsFailure(error, awsActions.createSnapshot, `snapshot ${snapshotIdentifier}`);
+    }
+  }
+
+  /** `'gone'` when the snapshot no longer exists, `'busy'` when it cannot be deleted yet (still being made). */
+  async deleteSnapshot(snapshotIdentifier: string): Promise<'deleting' | 'gone' | 'busy'> {
+    this.#fence();
+    this.calls++;
+    try {
+      await this.#clients.rds.send(
+        new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: snapshotIdentifier }),
+        this.#request(),
+      );
+      return 'deleting';
+    } catch (error) {
+      const code = awsErrorCode(error);
+      if (code === 'DBSnapshotNotFound') return 'gone';
+      if (code === 'InvalidDBSnapshotState') return 'busy';
+      throw awsFailure(error, awsActions.deleteSnapshot, `snapshot ${snapshotIdentifier}`);
     }
   }
 

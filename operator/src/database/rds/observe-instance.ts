@@ -11,6 +11,8 @@ import { createInstanceInput, type DesiredInstance } from './desired-instance.ts
 import { acceptsModification, DatabaseReason, reasonForStatus } from './instance-status.ts';
 import { planModification } from './modification.ts';
 import type { RdsSettings } from './options.ts';
+import { restoreInstance } from './restore.ts';
+import { describeRestoreSource } from './restore-source.ts';
 import { tagChanges, tagKeys, tagMap } from './tags.ts';
 
 export interface Observed {
@@ -72,6 +74,7 @@ export async function observeInstance(input: ObserveInput): Promise<Observed> {
     }
   }
 
+  const restoredFrom = tagMap(instance.TagList)[tagKeys.restoredFrom];
   const { refused, refusedModification } = settled;
   const problems = [refused, refusedModification].filter((p) => p !== undefined);
   const problem = problems.length > 0 ? problems.join('; ') : undefined;
@@ -82,6 +85,7 @@ export async function observeInstance(input: ObserveInput): Promise<Observed> {
     message: problem ?? message,
     ...(endpoint?.Address ? { endpoint: `${endpoint.Address}:${endpoint.Port ?? 5432}` } : {}),
     instanceIdentifier: id,
+    ...(restoredFrom !== undefined ? { restoredFrom } : {}),
     // A spec RDS refused waits for the next spec change, but the credentials must still follow rotations.
     requeueAfterMs:
       ready || (problem !== undefined && reason === DatabaseReason.Available)
@@ -124,9 +128,19 @@ async function findOrCreate(
       `RDS instance ${id} named by spec.database.rds.instanceIdentifier does not exist; create or restore it, or remove the field to let the operator create one`,
     );
   }
-  const created = await aws.createInstance(createInstanceInput(desired, settings));
+  const created = desired.restoreFrom
+    ? await restoreInstance(aws, desired.restoreFrom, desired, petStore, settings)
+    : await aws.createInstance(createInstanceInput(desired, settings));
   if (created) {
-    log.info({ instanceClass: desired.instanceClass, engineVersion: desired.engineVersion }, 'RDS instance created');
+    const from = desired.restoreFrom && describeRestoreSource(desired.restoreFrom);
+    log.info(
+      {
+        instanceClass: desired.instanceClass,
+        engineVersion: created.EngineVersion,
+        ...(from ? { restoredFrom: from } : {}),
+      },
+      from ? 'RDS instance restored' : 'RDS instance created',
+    );
     return created;
   }
   const existing = await aws.describeInstance(id);

@@ -24,6 +24,13 @@ export const tagKeys = {
   adoptableBy: `${prefix}/adoptable-by`,
   /** Written by the operator when it adopts an instance: its settings are never shrunk, downgraded or unprotected. */
   adopted: `${prefix}/adopted`,
+  /**
+   * Set by the AWS account owner on a snapshot or an instance to `<cluster>/<namespace>/<name>`: the PetStore it names
+   * may restore from it with spec.database.rds.restoreFrom although it belongs to another namespace or cluster.
+   */
+  restorableBy: `${prefix}/restorable-by`,
+  /** Written by the operator on an instance it restored: what from (`snapshot <id>`, `<instance> at <time|latest>`). */
+  restoredFrom: `${prefix}/restored-from`,
 } as const;
 
 /** The value of the adoptable-by tag that grants this PetStore adoption. */
