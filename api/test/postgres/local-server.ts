@@ -14,7 +14,8 @@ export const howToProvidePostgres =
   'Install the server with `bash scripts/provision-tools.sh` (Debian package postgresql), start a Docker engine ' +
   '(testcontainers is used when one answers), or set PETSTORE_TEST_POSTGRES_URL to a server whose user may create databases.';
 
-function findBinDir(): string {
+/** The newest PostgreSQL under Debian's /usr/lib/postgresql: its server binaries, and pg_dump and pg_restore. */
+export function findBinDir(): string {
   const debian = '/usr/lib/postgresql';
   const versions = existsSync(debian)
     ? readdirSync(debian)

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.ts';
 import { createApiKeyStore, type ApiKeyStore } from '../../src/auth/api-key-store.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { loadConfig, type Config, type DatabaseConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/data-source.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { drain, listen } from '../../src/http/server.ts';
@@ -51,14 +51,18 @@ export interface TestApiOptions {
   env?: Record<string, string>;
   /** A PostgreSQL server other than the shared test server. */
   postgresAdminUrl?: string;
+  /** An existing database instead of a new one (migrated if it is not yet); `close()` leaves it in place. */
+  database?: DatabaseConfig;
 }
 
-/** Starts the API on a new, migrated database of `engine`. */
+/** Starts the API on a new, migrated database of `engine` (or on `database`). */
 export async function startTestApi(
   engine: Engine,
-  { env = {}, postgresAdminUrl }: TestApiOptions = {},
+  { env = {}, postgresAdminUrl, database: existing }: TestApiOptions = {},
 ): Promise<TestApi> {
-  const database = await createTestDatabase(engine, postgresAdminUrl);
+  const database = existing
+    ? { config: existing, drop: () => Promise.resolve() }
+    : await createTestDatabase(engine, postgresAdminUrl);
   const config = { ...loadConfig({ LOG_LEVEL: 'debug', API_KEYS: testApiKey, ...env }), database: database.config };
   const dataSource = await openDatabase(config.database);
   await runMigrations(dataSource);
