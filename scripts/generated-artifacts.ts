@@ -7,6 +7,18 @@ import { parse } from 'yaml';
 export const repoRoot = path.resolve(import.meta.dirname, '..');
 export const crdPath = 'crds/petstore.example.com_petstores.yaml';
 
+/** Every CRD of the project (crds/ is the source), with the names of its generated TypeScript types. */
+export const crdSources = [
+  { path: crdPath, resource: 'petstores.petstore.example.com', typePrefix: 'PetStore', typesFile: 'petstore' },
+  {
+    path: 'crds/petstore.example.com_petstorebackups.yaml',
+    resource: 'petstorebackups.petstore.example.com',
+    typePrefix: 'PetStoreBackup',
+    typesFile: 'petstorebackup',
+  },
+] as const;
+type CrdSource = (typeof crdSources)[number];
+
 export interface GeneratedArtifact {
   /** Path relative to the repository root. */
   path: string;
@@ -19,17 +31,17 @@ interface CrdDocument {
   spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: Record<string, JSONSchema> } } }[] };
 }
 
-/** The CRD's schema, for tools and tests. */
-export async function readCrd(): Promise<CrdDocument> {
-  return parse(await readFile(path.join(repoRoot, crdPath), 'utf8')) as CrdDocument;
+/** A CRD's schema (the PetStore's by default), for tools and tests. */
+export async function readCrd(source: string = crdPath): Promise<CrdDocument> {
+  return parse(await readFile(path.join(repoRoot, source), 'utf8')) as CrdDocument;
 }
 
-async function petStoreTypes(): Promise<GeneratedArtifact> {
-  const crd = await readCrd();
+async function crdTypes(source: CrdSource): Promise<GeneratedArtifact> {
+  const crd = await readCrd(source.path);
   const version = crd.spec.versions[0];
-  if (!version) throw new Error(`${crdPath} has no versions`);
+  if (!version) throw new Error(`${source.path} has no versions`);
   const { spec, status } = version.schema.openAPIV3Schema.properties;
-  if (!spec || !status) throw new Error(`${crdPath} lacks spec or status`);
+  if (!spec || !status) throw new Error(`${source.path} lacks spec or status`);
   const options = {
     bannerComment: '',
     additionalProperties: false,
@@ -37,15 +49,15 @@ async function petStoreTypes(): Promise<GeneratedArtifact> {
     strictIndexSignatures: true,
   } as const;
   const body = [
-    await compile(toTypeSchema(spec), 'PetStoreSpec', options),
-    await compile(toTypeSchema(status), 'PetStoreStatus', options),
+    await compile(toTypeSchema(spec), `${source.typePrefix}Spec`, options),
+    await compile(toTypeSchema(status), `${source.typePrefix}Status`, options),
   ].join('\n');
   const { format } = await import('prettier');
   const content = await format(
-    `// Generated from ${crdPath} by scripts/generate.ts. Do not edit: edit the CRD and run \`node scripts/generate.ts\`.\n\n${body}`,
+    `// Generated from ${source.path} by scripts/generate.ts. Do not edit: edit the CRD and run \`node scripts/generate.ts\`.\n\n${body}`,
     { parser: 'typescript', printWidth: 120, singleQuote: true, trailingComma: 'all' },
   );
-  return { path: `operator/src/api/${version.name}/petstore.generated.ts`, source: crdPath, content };
+  return { path: `operator/src/api/${version.name}/${source.typesFile}.generated.ts`, source: source.path, content };
 }
 
 /** Kubernetes extensions JSON Schema does not know, mapped to plain JSON Schema for the type generator. */
@@ -67,8 +79,8 @@ function toTypeSchema(schema: JSONSchema): JSONSchema {
 }
 
 /** The CRD as the chart installs it: templated (so `helm upgrade` upgrades it) and kept on `helm uninstall`. */
-async function chartCrd(): Promise<GeneratedArtifact> {
-  const crd = await readFile(path.join(repoRoot, crdPath), 'utf8');
+async function chartCrd(source: CrdSource): Promise<GeneratedArtifact> {
+  const crd = await readFile(path.join(repoRoot, source.path), 'utf8');
   const body = crd
     .replace(/^#.*\n/gm, '')
     .replace(
@@ -76,19 +88,19 @@ async function chartCrd(): Promise<GeneratedArtifact> {
       'metadata:\n  name: $1\n  {{- if .Values.crds.keep }}\n  annotations:\n    helm.sh/resource-policy: keep\n  {{- end }}\n',
     );
   return {
-    path: 'charts/petstore-operator/templates/crds/petstores.petstore.example.com.yaml',
-    source: crdPath,
-    content: `{{- if .Values.crds.enabled }}\n# Generated from ${crdPath} by scripts/generate.ts. Do not edit.\n${body}{{- end }}\n`,
+    path: `charts/petstore-operator/templates/crds/${source.resource}.yaml`,
+    source: source.path,
+    content: `{{- if .Values.crds.enabled }}\n# Generated from ${source.path} by scripts/generate.ts. Do not edit.\n${body}{{- end }}\n`,
   };
 }
 
 /** kustomize cannot read files above its root, so config/crd carries a generated copy. */
-async function kustomizeCrd(): Promise<GeneratedArtifact> {
-  const crd = await readFile(path.join(repoRoot, crdPath), 'utf8');
+async function kustomizeCrd(source: CrdSource): Promise<GeneratedArtifact> {
+  const crd = await readFile(path.join(repoRoot, source.path), 'utf8');
   return {
-    path: 'config/crd/bases/petstore.example.com_petstores.yaml',
-    source: crdPath,
-    content: `# Generated from ${crdPath} by scripts/generate.ts. Do not edit.\n${crd.replace(/^#.*\n/gm, '')}`,
+    path: `config/crd/bases/${path.basename(source.path)}`,
+    source: source.path,
+    content: `# Generated from ${source.path} by scripts/generate.ts. Do not edit.\n${crd.replace(/^#.*\n/gm, '')}`,
   };
 }
 
@@ -146,5 +158,8 @@ ${rules}`,
 }
 
 export async function generatedArtifacts(): Promise<GeneratedArtifact[]> {
-  return [await petStoreTypes(), await chartCrd(), await kustomizeCrd(), await chartRules(), await kustomizeRole()];
+  const crds: GeneratedArtifact[] = [];
+  for (const source of crdSources)
+    crds.push(await crdTypes(source), await chartCrd(source), await kustomizeCrd(source));
+  return [...crds, await chartRules(), await kustomizeRole()];
 }

@@ -30,9 +30,15 @@ const kubectlBinary = cluster.binaries?.kubectl ?? 'kubectl';
 const kubectl = async (...args: string[]) =>
   (await promisify(execFile)(kubectlBinary, ['--kubeconfig', cluster.kubeconfig, ...args])).stdout;
 
-say('installing the PetStore CRD');
+say('installing the PetStore and PetStoreBackup CRDs');
 await kubectl('apply', '--server-side', '--force-conflicts', '-f', path.join(root, 'crds'));
-await kubectl('wait', '--for=condition=Established', '--timeout=60s', 'crd/petstores.petstore.example.com');
+await kubectl(
+  'wait',
+  '--for=condition=Established',
+  '--timeout=60s',
+  'crd/petstores.petstore.example.com',
+  'crd/petstorebackups.petstore.example.com',
+);
 
 const apiImage = cluster.realNode?.images.api.ref;
 const logPath = path.join(cluster.runDir, 'quickstart-operator.log');

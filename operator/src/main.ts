@@ -1,6 +1,8 @@
 // The operator process: flags and environment → informers, leader election and the PetStore controller.
 import { KubeConfig } from '@kubernetes/client-node';
 import { Counter } from 'prom-client';
+import { addBackupControllers } from './backup-controller.ts';
+import type { BackupEngine } from './database/backup-engine.ts';
 import { addPetStoreController } from './petstore-controller.ts';
 import { discoverResources, MonitoringDiscovery } from './k8s/discovery.ts';
 import { createKubeClient, observeRequests } from './k8s/client.ts';
@@ -39,17 +41,18 @@ const client = observeRequests(
 );
 
 let externalDatabases = {};
+let backups: BackupEngine | undefined;
 if (operatorConfig.rds) {
   const { createRdsDatabase } = await import('./database/rds/index.ts');
   try {
     const { awsRequestsMetric } = await import('./database/rds/aws-metrics.ts');
     const awsRequests = new Counter({ ...awsRequestsMetric, registers: [manager.metrics.registry] });
-    externalDatabases = {
-      rds: createRdsDatabase({
-        ...operatorConfig.rds,
-        observeAwsRequest: (request) => awsRequests.inc({ ...request }),
-      }),
-    };
+    const rds = createRdsDatabase({
+      ...operatorConfig.rds,
+      observeAwsRequest: (request) => awsRequests.inc({ ...request }),
+    });
+    externalDatabases = { rds };
+    backups = rds.backups;
   } catch (error) {
     fail(`RDS settings: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -71,11 +74,20 @@ const rediscover = setInterval(() => {
 }, 60_000);
 rediscover.unref();
 
-addPetStoreController(
-  manager,
-  { client, defaults: { ...operatorConfig.defaults, monitoringServed }, log, now: () => new Date() },
-  externalDatabases,
-);
+const controllerContext = {
+  client,
+  defaults: { ...operatorConfig.defaults, monitoringServed },
+  log,
+  now: () => new Date(),
+};
+addPetStoreController(manager, controllerContext, externalDatabases);
+// PetStoreBackups where their CRD is installed (the chart and config/crd install it; an older install may not have).
+const ownGroup = await discoverResources(kubeConfig)('petstore.example.com', 'v1alpha1');
+if (ownGroup.includes('petstorebackups')) addBackupControllers(manager, controllerContext, backups);
+else
+  log.warn(
+    'petstorebackups.petstore.example.com is not served: backups and backup schedules are off until it is installed',
+  );
 
 manager.installSignalHandlers();
 try {

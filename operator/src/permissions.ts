@@ -56,6 +56,21 @@ export const requiredPermissions: readonly Permission[] = [
     scope: 'watched',
     reason: 'children carry blockOwnerDeletion owner references (OwnerReferencesPermissionEnforcement checks this)',
   },
+  {
+    group: petStore.group,
+    resource: kinds.PetStoreBackup.plural,
+    verbs: ['list', 'watch', 'create', 'patch', 'delete'],
+    scope: 'watched',
+    reason:
+      "PetStoreBackups: informer, finalizer (patch), the backups a PetStore's backupSchedule creates (server-side apply) and deletes past retention",
+  },
+  {
+    group: petStore.group,
+    resource: `${kinds.PetStoreBackup.plural}/status`,
+    verbs: ['patch'],
+    scope: 'watched',
+    reason: 'PetStoreBackup status is written with server-side apply',
+  },
   ...childPermissions(),
   permissionOn(
     kinds.ReplicaSet,

@@ -53,7 +53,8 @@ export function cacheTransform(kind: ResourceKind): ((obj: KubeObject) => KubeOb
  * read by name a few times per reconcile, and so takes about a third of the memory).
  */
 export function watchSpecOf(kind: ResourceKind): WatchSpec {
-  if (kind === kinds.PetStore) return { ...kind };
+  // PetStoreBackups are the users' objects (no operator label), and few: cached whole, like PetStores.
+  if (kind === kinds.PetStore || kind === kinds.PetStoreBackup) return { ...kind };
   const transform = cacheTransform(kind);
   return { ...kind, labelSelector: managedBySelector, representation: 'json', ...(transform ? { transform } : {}) };
 }

@@ -74,6 +74,7 @@ describe('a default install', () => {
         'ClusterRole/petstore-operator-petstore-editor',
         'ClusterRole/petstore-operator-petstore-viewer',
         'ClusterRoleBinding/petstore-operator',
+        'CustomResourceDefinition/petstorebackups.petstore.example.com',
         'CustomResourceDefinition/petstores.petstore.example.com',
         'Deployment/petstore-operator',
         'PodDisruptionBudget/petstore-operator',
@@ -85,9 +86,13 @@ describe('a default install', () => {
     );
   });
 
-  it('keeps the CRD on helm uninstall, so PetStores survive it', () => {
-    const crd = only(manifests, 'CustomResourceDefinition');
-    expect(crd.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
+  it('keeps the CRDs on helm uninstall, so PetStores and PetStoreBackups survive it', () => {
+    const crds = manifests.filter((m) => m.kind === 'CustomResourceDefinition');
+    expect(crds.map((crd) => crd.metadata.name).sort()).toEqual([
+      'petstorebackups.petstore.example.com',
+      'petstores.petstore.example.com',
+    ]);
+    for (const crd of crds) expect(crd.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
   });
 
   it('runs two replicas that elect a leader through a Lease named after the release', () => {
@@ -242,12 +247,15 @@ describe('values reach the operator', () => {
 });
 
 describe('optional parts', () => {
-  it('crds.enabled=false leaves the CRD out, and crds.keep=false lets helm uninstall delete it', () => {
+  it('crds.enabled=false leaves the CRDs out, and crds.keep=false lets helm uninstall delete them', () => {
     expect(renderChart({ values: { crds: { enabled: false } } }).map((m) => m.kind)).not.toContain(
       'CustomResourceDefinition',
     );
-    const unkept = only(renderChart({ values: { crds: { keep: false } } }), 'CustomResourceDefinition');
-    expect(unkept.metadata.annotations?.['helm.sh/resource-policy']).toBeUndefined();
+    const unkept = renderChart({ values: { crds: { keep: false } } }).filter(
+      (m) => m.kind === 'CustomResourceDefinition',
+    );
+    expect(unkept).toHaveLength(2);
+    for (const crd of unkept) expect(crd.metadata.annotations?.['helm.sh/resource-policy']).toBeUndefined();
   });
 
   it('a ServiceMonitor scrapes the metrics Service when metrics.serviceMonitor.enabled', () => {

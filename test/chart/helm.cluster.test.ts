@@ -123,15 +123,15 @@ describe('helm install, upgrade, test, rollback and uninstall', () => {
     expect(await tagsOfSurvivor()).toBe('');
   });
 
-  it('upgrades again, bringing back fields the rollback hid, then uninstalls leaving the CRD and PetStores', async () => {
+  it('upgrades again, bringing back fields the rollback hid, then uninstalls leaving the CRDs and PetStores', async () => {
     await helm(['upgrade', release, current, ...helmArgs()]);
     // Nothing wrote the PetStore while the old schema was in place, so etcd still held spec.tags: it is back.
     expect(JSON.parse(await tagsOfSurvivor())).toEqual({ owner: 'pets-team', costCenter: 'cc-1234' });
     const output = await helm(['uninstall', release, '--namespace', namespace.name, '--wait']);
 
-    expect(output).toContain(
-      `These resources were kept due to the resource policy:\n[CustomResourceDefinition] ${crdName}`,
-    );
+    expect(output).toContain('These resources were kept due to the resource policy:\n');
+    expect(output).toContain(`[CustomResourceDefinition] ${crdName}\n`);
+    expect(output).toContain(`[CustomResourceDefinition] ${crdName.replace(/^[^.]+/, 'helmtestpetstorebackups')}\n`);
     expect(await kubectl(['get', 'crd', crdName, '-o', 'name'])).toContain(crdName);
     expect(await kubectl(['get', `${crdName}/survivor`, '-n', namespace.name, '-o', 'name'])).toContain('survivor');
     const operator = await kubectl([

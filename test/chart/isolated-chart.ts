@@ -1,5 +1,5 @@
 // Copies of the chart for install/upgrade/uninstall tests on the shared test cluster. A copy serves the resource under
-// its own API group and names (HelmtestPetStore, helmtestpetstores), so installing it, upgrading its CRD schema and
+// its own API group and names (HelmtestPetStore, helmtestpetstores; HelmtestPetStoreBackup), so installing it, upgrading its CRD schema and
 // uninstalling it cannot touch the PetStore CRD that other test files use at the same time, nor make `kubectl get
 // petstores` ambiguous for them. Everything else is the chart as it ships.
 import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -47,6 +47,12 @@ export function isolatedChart(options: IsolatedChartOptions): string {
 export const isolatedNames = { kind: 'HelmtestPetStore', plural: 'helmtestpetstores' } as const;
 
 const renames: readonly [RegExp, string][] = [
+  // The PetStoreBackup CRD too: a copy's kind must never answer to the names other test files use.
+  [/\bpetstorebackups\b/g, 'helmtestpetstorebackups'],
+  [/\bkind: PetStoreBackup\b/g, 'kind: HelmtestPetStoreBackup'],
+  [/\blistKind: PetStoreBackupList\b/g, 'listKind: HelmtestPetStoreBackupList'],
+  [/\bsingular: petstorebackup\b/g, 'singular: helmtestpetstorebackup'],
+  [/\bshortNames: \[psb\]/g, 'shortNames: [htpsb]'],
   [/\bpetstores\b/g, isolatedNames.plural],
   [/\bkind: PetStore\b/g, `kind: ${isolatedNames.kind}`],
   [/\blistKind: PetStoreList\b/g, `listKind: ${isolatedNames.kind}List`],

@@ -8,12 +8,18 @@ import { repoRoot, spawnOperator, type OperatorProcess } from './operator-proces
 
 export { writeRequests, type OperatorProcess } from './operator-process.ts';
 
-const crdFile = path.join(repoRoot, 'crds/petstore.example.com_petstores.yaml');
+const crdDir = path.join(repoRoot, 'crds');
 
-/** Applies crds/ (server-side, idempotent: test files may race) and waits until the API serves PetStores. */
+/** Applies crds/ (server-side, idempotent: test files may race) and waits until the API serves PetStores and PetStoreBackups. */
 export async function installCrd(): Promise<void> {
-  await kubectl(['apply', '--server-side', '--force-conflicts', '-f', crdFile]);
-  await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/petstores.petstore.example.com']);
+  await kubectl(['apply', '--server-side', '--force-conflicts', '-f', crdDir]);
+  await kubectl([
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd/petstores.petstore.example.com',
+    'crd/petstorebackups.petstore.example.com',
+  ]);
 }
 
 export interface OperatorOptions {

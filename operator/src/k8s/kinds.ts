@@ -17,6 +17,7 @@ const kindOf = (group: string, version: string, kind: string, plural: string): R
 
 export const kinds = {
   PetStore: kindOf('petstore.example.com', 'v1alpha1', 'PetStore', 'petstores'),
+  PetStoreBackup: kindOf('petstore.example.com', 'v1alpha1', 'PetStoreBackup', 'petstorebackups'),
   ServiceAccount: kindOf('', 'v1', 'ServiceAccount', 'serviceaccounts'),
   ConfigMap: kindOf('', 'v1', 'ConfigMap', 'configmaps'),
   Secret: kindOf('', 'v1', 'Secret', 'secrets'),

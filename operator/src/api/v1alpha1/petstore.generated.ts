@@ -145,6 +145,19 @@ export interface PetStoreSpec {
        */
       instanceIdentifier?: string;
       /**
+       * Take a PetStoreBackup (a manual DB snapshot) every intervalHours and keep the newest keep of them; older scheduled ones are deleted with their snapshots. Backups you create yourself are never deleted by the schedule, and deleting the PetStore deletes none. Remove the field to stop the schedule (its backups stay).
+       */
+      backupSchedule?: {
+        /**
+         * Hours between two scheduled backups; the first is taken once the database is ready.
+         */
+        intervalHours?: number;
+        /**
+         * How many scheduled backups to keep.
+         */
+        keep?: number;
+      };
+      /**
        * Create the instance from a backup instead of empty: a DB snapshot, or a point in time of another instance's automated backups. The source must belong to a PetStore of this namespace in this cluster (its tags say so), or an administrator of the AWS account granted it with the tag petstore.example.com/restorable-by=<cluster>/<namespace>/<name> (docs/rds.md, Restore). Used only when the operator creates the instance; set at creation, never changed.
        */
       restoreFrom?: {

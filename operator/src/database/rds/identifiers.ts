@@ -44,3 +44,14 @@ function slug(value: string): string {
 function trimHyphens(value: string): string {
   return value.replace(/^-+|-+$/g, '');
 }
+
+/**
+ * A PetStoreBackup's snapshot: `petstore-<namespace>-<backup name>-<uid>`. Derived from the backup alone (never from
+ * its status, which is not proof of anything), so every pass asks for the same snapshot and deletion finds it.
+ */
+export function backupSnapshotIdentifier(namespace: string, name: string, uid: string): string {
+  const tail = `-${slug(uid)}`;
+  const room = maxSnapshotIdentifierLength - instancePrefix.length - tail.length;
+  const body = trimHyphens(slug(`${namespace}-${name}`).slice(0, room));
+  return `${instancePrefix}${body}${tail}`;
+}

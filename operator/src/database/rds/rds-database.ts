@@ -1,10 +1,12 @@
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
+import type { BackupEngine } from '../backup-engine.ts';
 import type { DatabaseState, EngineContext, ResolvedDatabase } from '../engine.ts';
 import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 import { observeAwsRequests } from './aws-metrics.ts';
 import { AwsSession, type AwsClients } from './aws-session.ts';
+import { createRdsBackups } from './backups.ts';
 import { deleteInstanceStep } from './delete-instance.ts';
 import { checkLimits } from './limits.ts';
 import { desiredInstance } from './desired-instance.ts';
@@ -23,6 +25,8 @@ export interface RdsDatabase {
     spec: ResolvedSpec,
     ctx: RdsContext,
   ) => Promise<{ done: boolean; state: DatabaseState }>;
+  /** PetStoreBackups of rds PetStores: manual DB snapshots. */
+  backups: BackupEngine;
 }
 
 /**
@@ -105,5 +109,5 @@ export function createRdsDatabase(options: RdsDatabaseOptions): RdsDatabase {
     }
   }
 
-  return { resolve, finalize };
+  return { resolve, finalize, backups: createRdsBackups(clients, settings) };
 }

@@ -29,6 +29,8 @@ export const tagKeys = {
    * may restore from it with spec.database.rds.restoreFrom although it belongs to another namespace or cluster.
    */
   restorableBy: `${prefix}/restorable-by`,
+  /** Written by the operator on a PetStoreBackup's snapshot: the backup's name and uid (`<name>/<uid>`). */
+  backup: `${prefix}/backup`,
   /** Written by the operator on an instance it restored: what from (`snapshot <id>`, `<instance> at <time|latest>`). */
   restoredFrom: `${prefix}/restored-from`,
 } as const;
