@@ -67,6 +67,9 @@ output "operator_helm_values" {
       # New databases run the major version whose parameter group (TLS only, slow statements logged) exists here.
       engineVersion   = local.rds_engine_major_version
       parameterGroups = { (local.rds_engine_major_version) = aws_db_parameter_group.postgres.name }
+      # The same cost limits the operator's IAM policy denies beyond (pod-identity.tf).
+      allowedInstanceClasses = var.rds_allowed_instance_classes
+      maxAllocatedStorage    = var.rds_max_allocated_storage
     }
     # Defaults for PetStores: who may reach the API (the ALBs in the public subnets), where databases live (private
     # subnets), and the ownership tags.

@@ -59,6 +59,16 @@ locals {
   operator_policy = replace(replace(file("${path.module}/../operator/iam/aws-policy.json"),
     "$${Region}", var.aws_region),
   "$${Account}", data.aws_caller_identity.current.account_id)
+  # The administrator's cost limits, mirrored in IAM (the operator enforces the same ones from its chart values, which
+  # come from the same variables through the operator_helm_values output): attached only when set.
+  operator_limit_policies = concat(
+    length(var.rds_allowed_instance_classes) == 0 ? [] : [replace(
+      file("${path.module}/../operator/iam/aws-policy-instance-classes.json"),
+    "\"$${AllowedInstanceClasses}\"", jsonencode(var.rds_allowed_instance_classes))],
+    var.rds_max_allocated_storage == 0 ? [] : [replace(
+      file("${path.module}/../operator/iam/aws-policy-max-storage.json"),
+    "$${MaxAllocatedStorage}", tostring(var.rds_max_allocated_storage))],
+  )
 }
 
 module "operator_pod_identity" {
@@ -70,7 +80,7 @@ module "operator_pod_identity" {
 
   # The operator's least-privilege RDS + Secrets Manager policy has one source of truth, next to the operator code.
   attach_custom_policy      = true
-  source_policy_documents   = [local.operator_policy]
+  source_policy_documents   = concat([local.operator_policy], local.operator_limit_policies)
   custom_policy_description = "petstore-operator: RDS PostgreSQL instances and snapshots it tagged, and their RDS-managed master secrets"
 
   associations = {

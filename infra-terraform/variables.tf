@@ -212,6 +212,28 @@ variable "operator_service_account" {
   }
 }
 
+variable "rds_allowed_instance_classes" {
+  description = "RDS instance classes PetStores may use (chart value rds.allowedInstanceClasses and an IAM deny for the others); empty: any."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for class in var.rds_allowed_instance_classes : can(regex("^db\\.[a-z0-9]+\\.[a-z0-9]+$", class))])
+    error_message = "rds_allowed_instance_classes must be RDS instance classes such as db.t4g.micro."
+  }
+}
+
+variable "rds_max_allocated_storage" {
+  description = "Largest storage in GiB a PetStore's database may have (chart value rds.maxAllocatedStorage and an IAM deny above it); 0: no limit."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.rds_max_allocated_storage == 0 || (var.rds_max_allocated_storage >= 20 && floor(var.rds_max_allocated_storage) == var.rds_max_allocated_storage)
+    error_message = "rds_max_allocated_storage must be 0 (no limit) or a whole number of GiB, at least 20."
+  }
+}
+
 variable "rds_parameter_group_family" {
   description = "Parameter group family of the PostgreSQL major version the operator creates (e.g. postgres17)."
   type        = string

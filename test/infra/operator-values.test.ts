@@ -26,6 +26,9 @@ const applied: Record<string, unknown> = {
   'var.owner': 'pets-team',
   'var.cost_center': 'cc-1234',
   'var.operator_service_account': 'petstore-operator',
+  // The cost limits an administrator sets (the same variables feed the IAM deny statements in pod-identity.tf).
+  'var.rds_allowed_instance_classes': ['db.t4g.micro', 'db.t4g.small'],
+  'var.rds_max_allocated_storage': 100,
 };
 
 function evaluate(value: unknown): unknown {
@@ -117,6 +120,8 @@ describe('values for charts/petstore-operator', () => {
       PETSTORE_API_IMAGE: '111122223333.dkr.ecr.us-west-2.amazonaws.com/pet-store-dev/api:abc123',
       PETSTORE_ALLOWED_CIDRS: '10.0.101.0/24,10.0.102.0/24,10.0.103.0/24',
       PETSTORE_DATABASE_CIDRS: '10.0.1.0/24,10.0.2.0/24,10.0.3.0/24',
+      RDS_ALLOWED_INSTANCE_CLASSES: 'db.t4g.micro,db.t4g.small',
+      RDS_MAX_ALLOCATED_STORAGE: '100',
     });
     // The EKS Pod Identity association (infra-terraform/pod-identity.tf) names this ServiceAccount in this namespace.
     expect(podSpec?.serviceAccountName).toBe('petstore-operator');

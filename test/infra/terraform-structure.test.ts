@@ -177,7 +177,7 @@ describe('EKS Pod Identity roles', () => {
   it('gives the operator the policy in operator/iam/aws-policy.json by reference, never a copy', () => {
     expect(module('operator_pod_identity')).toMatchObject({
       attach_custom_policy: true,
-      source_policy_documents: ['${local.operator_policy}'],
+      source_policy_documents: '${concat([local.operator_policy], local.operator_limit_policies)}',
       associations: {
         this: { namespace: '${var.operator_namespace}', service_account: '${var.operator_service_account}' },
       },
@@ -185,6 +185,19 @@ describe('EKS Pod Identity roles', () => {
     expect(tf.files['pod-identity.tf']).toContain('file("${path.module}/../operator/iam/aws-policy.json")');
     for (const [file, text] of Object.entries(tf.files))
       expect([file, text.includes('rds:CreateDBInstance')]).toEqual([file, false]);
+  });
+
+  it('mirrors the administrator’s cost limits in IAM and in the chart values, from the same variables', () => {
+    const podIdentity = tf.files['pod-identity.tf'] ?? '';
+    expect(podIdentity).toContain('file("${path.module}/../operator/iam/aws-policy-instance-classes.json")');
+    expect(podIdentity).toContain('jsonencode(var.rds_allowed_instance_classes)');
+    expect(podIdentity).toContain('file("${path.module}/../operator/iam/aws-policy-max-storage.json")');
+    expect(podIdentity).toContain('tostring(var.rds_max_allocated_storage)');
+    const outputs = tf.files['outputs.tf'] ?? '';
+    expect(outputs).toMatch(/allowedInstanceClasses\s*=\s*var\.rds_allowed_instance_classes/);
+    expect(outputs).toMatch(/maxAllocatedStorage\s*=\s*var\.rds_max_allocated_storage/);
+    expect(variableDefault('rds_allowed_instance_classes')).toEqual([]);
+    expect(variableDefault('rds_max_allocated_storage')).toBe(0);
   });
 
   it('lets the cluster autoscaler scale only this cluster', () => {

@@ -66,6 +66,11 @@ function condition(operator: string, key: string, rawValues: string[], request: 
       return present && actual.some((a) => values.includes(a));
     case 'StringEqualsIfExists':
       return !present || actual.some((a) => values.includes(a));
+    // Negated: a key that is absent matches (AWS's rule); statements guard with Null where that matters.
+    case 'StringNotEquals':
+      return !present || actual.every((a) => !values.includes(a));
+    case 'NumericGreaterThan':
+      return present && actual.some((a) => values.some((v) => Number(a) > Number(v)));
     case 'StringLike':
       return present && actual.some((a) => values.some((v) => like(v, a, false)));
     case 'ForAllValues:StringLike':

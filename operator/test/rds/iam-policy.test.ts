@@ -317,3 +317,70 @@ describe('operator/iam/aws-policy.json', () => {
     expect(authorize(policy, authorization)).toMatchObject({ allowed: false });
   });
 });
+
+/**
+ * The administrator's cost limits in IAM: infra-terraform/pod-identity.tf attaches these documents only when its
+ * rds_allowed_instance_classes / rds_max_allocated_storage variables are set, substituting them as below (the
+ * operator gets the same values as chart values and refuses first; IAM is the backstop).
+ */
+describe('the cost-limit policies (operator/iam/aws-policy-instance-classes.json, aws-policy-max-storage.json)', () => {
+  const template = (file: string) => readFileSync(fileURLToPath(new URL(`../../iam/${file}`, import.meta.url)), 'utf8');
+  const limited: PolicyDocument = {
+    Version: '2012-10-17',
+    Statement: [
+      ...policy.Statement,
+      ...(
+        JSON.parse(
+          template('aws-policy-instance-classes.json').replace(
+            '"${AllowedInstanceClasses}"',
+            JSON.stringify(['db.t4g.micro', 'db.t4g.small']),
+          ),
+        ) as PolicyDocument
+      ).Statement,
+      ...(
+        JSON.parse(template('aws-policy-max-storage.json').replace('${MaxAllocatedStorage}', '100')) as PolicyDocument
+      ).Statement,
+    ],
+  };
+  const withClass = (instanceClass: string, storage = '20') => ({
+    ...createContext,
+    'rds:DatabaseClass': instanceClass,
+    'rds:StorageSize': storage,
+  });
+
+  it.each([
+    [
+      'create an allowed class within the storage limit',
+      request(awsActions.createInstance, db, withClass('db.t4g.small')),
+    ],
+    [
+      'change settings without touching class or storage',
+      request(awsActions.modifyInstance, db, resourceTags(ourTags)),
+    ],
+    [
+      'move to an allowed class',
+      request(awsActions.modifyInstance, db, { ...resourceTags(ourTags), 'rds:DatabaseClass': 'db.t4g.micro' }),
+    ],
+  ])('still allows the operator to %s', (_step, authorization) => {
+    expect(authorize(limited, authorization)).toMatchObject({ allowed: true });
+  });
+
+  it.each([
+    ['create a class outside the allowlist', request(awsActions.createInstance, db, withClass('db.r6g.16xlarge'))],
+    [
+      'move an instance to a class outside the allowlist',
+      request(awsActions.modifyInstance, db, { ...resourceTags(ourTags), 'rds:DatabaseClass': 'db.r6g.16xlarge' }),
+    ],
+    ['create storage above the limit', request(awsActions.createInstance, db, withClass('db.t4g.micro', '65536'))],
+    [
+      'grow storage above the limit',
+      request(awsActions.modifyInstance, db, { ...resourceTags(ourTags), 'rds:StorageSize': '101' }),
+    ],
+    [
+      'restore into a class outside the allowlist',
+      request(awsActions.restoreFromSnapshot, db, { ...restoreContext, 'rds:DatabaseClass': 'db.x2g.large' }),
+    ],
+  ])('denies the operator to %s', (_step, authorization) => {
+    expect(authorize(limited, authorization)).toMatchObject({ allowed: false });
+  });
+});
