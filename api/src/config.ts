@@ -6,7 +6,13 @@ import proxyAddr from 'proxy-addr';
 import { parseApiKeys } from './auth/keys.ts';
 
 /** Where the API keeps its data: an embedded SQLite file (or `:memory:`), or a PostgreSQL server. */
-export type DatabaseConfig = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
+export type DatabaseConfig =
+  | { engine: 'sqlite'; file: string }
+  /**
+   * `idleTimeoutMs`: how long an idle pooled connection stays open (DB_POOL_IDLE_SECONDS). Longer than the readiness
+   * probe's period, so a quiet pod keeps a connection that a password rotation does not break (docs/api.md).
+   */
+  | { engine: 'postgres'; url: string; idleTimeoutMs?: number };
 
 export interface Config {
   host: string;
@@ -74,6 +80,7 @@ const envSchema = {
     TRUSTED_PROXIES: { type: 'string', default: '' },
     PASSWORD_HASH_CONCURRENCY: { type: 'integer', minimum: 1, maximum: 64, default: 2 },
     SHUTDOWN_GRACE_SECONDS: { type: 'integer', minimum: 0, maximum: 60, default: 5 },
+    DB_POOL_IDLE_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 30 },
   },
 } as const;
 
@@ -99,6 +106,7 @@ interface Env {
   TRUSTED_PROXIES: string;
   PASSWORD_HASH_CONCURRENCY: number;
   SHUTDOWN_GRACE_SECONDS: number;
+  DB_POOL_IDLE_SECONDS: number;
 }
 
 const secretVariables = new Set(['DATABASE_URL', 'DB_PASSWORD', 'API_KEYS']);
@@ -213,7 +221,7 @@ function databaseConfig(env: Env): DatabaseConfig {
   }
   if (env.DB_USER) postgres.username = encodeURIComponent(env.DB_USER);
   if (env.DB_PASSWORD) postgres.password = encodeURIComponent(env.DB_PASSWORD);
-  return { engine: 'postgres', url: postgres.href };
+  return { engine: 'postgres', url: postgres.href, idleTimeoutMs: env.DB_POOL_IDLE_SECONDS * 1000 };
 }
 
 /** The database as it may appear in logs: the password is replaced, nothing else. */

@@ -49,14 +49,17 @@ describe('configuration from the environment', () => {
     [{ DATABASE_URL: 'sqlite:/data/petstore.sqlite' }, { engine: 'sqlite', file: '/data/petstore.sqlite' }],
     [{ DATABASE_URL: 'sqlite:///data/petstore.sqlite' }, { engine: 'sqlite', file: '/data/petstore.sqlite' }],
     [{ SQLITE_PATH: '/var/lib/petstore/db.sqlite' }, { engine: 'sqlite', file: '/var/lib/petstore/db.sqlite' }],
-    [{ DATABASE_URL: 'postgres://app:pw@db:5432/shop' }, { engine: 'postgres', url: 'postgres://app:pw@db:5432/shop' }],
+    [
+      { DATABASE_URL: 'postgres://app:pw@db:5432/shop' },
+      { engine: 'postgres', url: 'postgres://app:pw@db:5432/shop', idleTimeoutMs: 30_000 },
+    ],
     [
       { DATABASE_URL: 'postgresql://db/shop?sslmode=require', DB_USER: 'app', DB_PASSWORD: 'p@ss:w/rd' },
-      { engine: 'postgres', url: 'postgresql://app:p%40ss%3Aw%2Frd@db/shop?sslmode=require' },
+      { engine: 'postgres', url: 'postgresql://app:p%40ss%3Aw%2Frd@db/shop?sslmode=require', idleTimeoutMs: 30_000 },
     ],
     [
       { DB_HOST: 'db.internal', DB_NAME: 'shop', DB_USER: 'app', DB_PASSWORD: 'secret' },
-      { engine: 'postgres', url: 'postgres://app:secret@db.internal:5432/shop' },
+      { engine: 'postgres', url: 'postgres://app:secret@db.internal:5432/shop', idleTimeoutMs: 30_000 },
     ],
   ])('picks the database from %j', (env, database) => {
     expect(loadConfig(env).database).toEqual(database);

@@ -44,13 +44,18 @@ export function createDataSource(database: DatabaseConfig): DataSource {
     poolSize: 10,
     // Fail fast (503) instead of queueing forever when the server is unreachable or the pool is exhausted.
     connectTimeoutMS: 2000,
-    extra: { statement_timeout: 10_000 },
+    // A pooled connection survives a password rotation (PostgreSQL checks passwords only when a session starts); the
+    // readiness probe's query every 5 s keeps one open as long as the idle timeout is longer than that.
+    extra: { statement_timeout: 10_000, idleTimeoutMillis: database.idleTimeoutMs ?? defaultPoolIdleTimeoutMs },
     // ids are bigint; JavaScript numbers hold them exactly up to 2^53 - 1, the maximum the API accepts.
     parseInt8: true,
     // Nothing here needs extensions, and an RDS application user may not be allowed to create them.
     installExtensions: false,
   });
 }
+
+/** DB_POOL_IDLE_SECONDS' default: six readiness periods. */
+export const defaultPoolIdleTimeoutMs = 30_000;
 
 /** Creates and connects the data source; the error names the database (without its password) and the cause. */
 export async function openDatabase(database: DatabaseConfig): Promise<DataSource> {
