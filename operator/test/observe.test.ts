@@ -150,6 +150,35 @@ describe('computeStatus', () => {
     expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'QuotaExceeded' });
     expect(condition(status, 'Stalled')?.status).toBe('False');
   });
+
+  it('names what keeps the new pods from running during a rollout, before its timeout', () => {
+    const rolling = deployment({ replicas: 2, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1 });
+    const pods = {
+      reason: 'ImagePullFailed' as const,
+      message: 'pod shop-7d9c8b5f4-abcde cannot pull image registry.example.com/api:2 (ImagePullBackOff)',
+    };
+    const status = computeStatus({
+      petStore,
+      spec,
+      database: { ready: true, reason: 'Available', message: '' },
+      deployment: rolling,
+      pods,
+      now,
+    });
+    expect(ready(status)).toMatchObject({ status: 'False', reason: 'ImagePullFailed', message: pods.message });
+    expect(condition(status, 'Degraded')).toMatchObject({ status: 'True', reason: 'ImagePullFailed' });
+    expect(condition(status, 'Stalled')?.status).toBe('False');
+    // Once the rollout is complete, a stale observation of the pods no longer matters.
+    const done = computeStatus({
+      petStore,
+      spec,
+      database: { ready: true, reason: 'Available', message: '' },
+      deployment: available,
+      pods,
+      now,
+    });
+    expect(ready(done)).toMatchObject({ status: 'True', reason: 'Available' });
+  });
 });
 
 describe('computeStatus after automatic rollback (controller/rollout)', () => {

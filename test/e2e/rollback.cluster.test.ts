@@ -60,6 +60,17 @@ describe('a release whose image cannot start', () => {
   it('is rolled back to the last healthy release after spec.rollout.timeout, and says why', async () => {
     expect((await petStore()).status?.release?.lastHealthy?.image).toBe(good());
     await apply(broken);
+    // Before the timeout runs out, Ready already names what keeps the new pod from running (issue 18, item 7).
+    const pulling = await waitFor(
+      async () => {
+        const ready = condition(await petStore(), 'Ready');
+        return ready?.reason === 'ImagePullFailed' ? ready : undefined;
+      },
+      60_000,
+      'Ready to say the new image cannot be pulled',
+      500,
+    );
+    expect(pulling!.message).toContain(`cannot pull image ${broken}`);
     const rolledBack = await waitFor(
       async () => {
         const state = await petStore();

@@ -7,7 +7,7 @@ import type { ResolvedSpec } from '../spec/resolved-spec.ts';
 import type { ReconcileProblem } from './error-policy.ts';
 import { monitoringStatus } from './monitoring-status.ts';
 import type { RollbackDecision } from './rollout/rollback-decision.ts';
-import { replicaFailure } from './rollout/workload-problems.ts';
+import { replicaFailure, type WorkloadProblem } from './rollout/workload-problems.ts';
 
 /** Where the schema migration for the wanted image stands (the migration dependent's phase). */
 export interface MigrationState {
@@ -24,6 +24,8 @@ export interface Observation {
   problem?: ReconcileProblem;
   /** What automatic rollback decided about the release the Deployment runs (controller/rollout). */
   release?: RollbackDecision;
+  /** What is wrong with the API pods while a rollout is not complete (image pulls, crash loops; read on demand). */
+  pods?: WorkloadProblem;
   now: Date;
 }
 
@@ -143,6 +145,18 @@ function verdict(observation: Observation): Verdict {
       ready: false,
       reason: cannotCreate.reason,
       message: cannotCreate.message,
+      reconciling: true,
+      degraded: true,
+      stalled: false,
+    };
+  }
+  // Pods that exist but cannot run say why (an image that cannot be pulled, a crash loop) before the rollout timeout.
+  const cannotRun = rollout.complete ? undefined : observation.pods;
+  if (cannotRun) {
+    return {
+      ready: false,
+      reason: cannotRun.reason,
+      message: cannotRun.message,
       reconciling: true,
       degraded: true,
       stalled: false,

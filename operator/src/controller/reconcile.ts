@@ -13,7 +13,14 @@ import { finalize } from './finalize.ts';
 import { computeStatus, type MigrationState } from './observe.ts';
 import { writeStatus } from './status.ts';
 import type { RollbackDecision } from './rollout/rollback-decision.ts';
-import { judgeRelease, releaseRecheckMs, rolledBackImage } from './rollout/rollback.ts';
+import {
+  judgeRelease,
+  podProblemRecheckMs,
+  releaseRecheckMs,
+  rolledBackImage,
+  rolloutPodProblem,
+} from './rollout/rollback.ts';
+import type { WorkloadProblem } from './rollout/workload-problems.ts';
 import { runSharedDependents, runWorkflow, type WorkflowResult } from './workflow.ts';
 
 export interface Reconciler {
@@ -52,6 +59,7 @@ export function createReconciler(baseCtx: ReconcileContext, engines: Engines): R
       let spec: ResolvedSpec | undefined;
       let result: WorkflowResult | undefined;
       let release: RollbackDecision | undefined;
+      let pods: WorkloadProblem | undefined;
       let failure: unknown;
       try {
         spec = resolveSpec(petStore, ctx.defaults);
@@ -59,16 +67,21 @@ export function createReconciler(baseCtx: ReconcileContext, engines: Engines): R
         const rollback = await rolledBackImage(petStore, spec, ctx);
         result = await runWorkflow(petStore, rollback ? { ...spec, image: rollback } : spec, engines, ctx);
         await reportChanges(petStore, result, ctx);
-        release = await judgeRelease(petStore, spec, result.observations.get('deployment')?.live, ctx);
+        const deployment = result.observations.get('deployment')?.live;
+        release = await judgeRelease(petStore, spec, deployment, ctx);
+        if (release?.action !== 'rollback' && release?.action !== 'hold') {
+          pods = await rolloutPodProblem(petStore, deployment, ctx);
+        }
       } catch (error) {
         failure = error;
       }
       const problem = failure === undefined ? undefined : problemOf(failure);
-      await report(petStore, spec, result, problem, release, ctx);
+      await report(petStore, spec, result, problem, release, pods, ctx);
       if (failure !== undefined) return errorPolicy(failure);
       const recheck = [
         result?.database?.state.requeueAfterMs,
         spec ? releaseRecheckMs(release, result?.observations.get('deployment')?.live, spec, ctx.now()) : undefined,
+        pods ? podProblemRecheckMs : undefined,
       ].filter((ms) => ms !== undefined);
       return recheck.length > 0 ? { requeueAfterMs: Math.min(...recheck) } : {};
     },
@@ -82,6 +95,7 @@ async function report(
   result: WorkflowResult | undefined,
   problem: ReconcileProblem | undefined,
   release: RollbackDecision | undefined,
+  pods: WorkloadProblem | undefined,
   ctx: ReconcileContext,
 ): Promise<void> {
   const deployment = result?.observations.get('deployment')?.live;
@@ -94,6 +108,7 @@ async function report(
     ...(migration ? { migration } : {}),
     ...(problem ? { problem } : {}),
     ...(release ? { release } : {}),
+    ...(pods ? { pods } : {}),
     now: ctx.now(),
   });
   const changed = await writeStatus(petStore, status, ctx);

@@ -10,6 +10,7 @@ import { rolloutState } from '../observe.ts';
 import type { ResolvedSpec } from '../../spec/resolved-spec.ts';
 import type { ReconcileContext } from '../context.ts';
 import { decideRollback, templateRelease, type ReleaseStatus, type RollbackDecision } from './rollback-decision.ts';
+import { podProblem, type WorkloadProblem } from './workload-problems.ts';
 
 /** How soon the pass after a rollback decision comes, to put the last healthy release back. */
 export const rollbackRequeueMs = 1000;
@@ -92,6 +93,22 @@ export async function judgeRelease(
     replicaSets: await replicaSetsOf(petStore, ctx),
     pods: await podsOf(petStore, ctx),
   });
+}
+
+/** How often a rollout whose pods cannot run is looked at again: pods are not watched, so their reasons are polled. */
+export const podProblemRecheckMs = 15_000;
+
+/**
+ * While the Deployment's rollout is not complete: what is wrong with its pods (an image that cannot be pulled, a crash
+ * loop, a container that cannot start), so Ready says so before the rollout timeout. Pods are listed only then.
+ */
+export async function rolloutPodProblem(
+  petStore: PetStore,
+  deployment: V1Deployment | undefined,
+  ctx: ReconcileContext,
+): Promise<WorkloadProblem | undefined> {
+  if (!deployment || rolloutState(deployment).complete) return undefined;
+  return podProblem(await podsOf(petStore, ctx));
 }
 
 /** When to look again while a release is rolling out: when its timeout runs out, if nothing happens before. */
