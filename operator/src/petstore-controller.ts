@@ -49,13 +49,19 @@ export function cacheTransform(kind: ResourceKind): ((obj: KubeObject) => KubeOb
 
 /**
  * The watch for a kind: the primary unfiltered and kept as objects (every reconcile lists a namespace's PetStores for
- * its quota); every child only what the operator manages (label-scoped), transformed, and kept as JSON text (each is
- * read by name a few times per reconcile, and so takes about a third of the memory).
+ * its quota); every child only what the operator manages (label-scoped), transformed, and kept as deflated JSON text
+ * (each is read by name a few times per reconcile; siblings of one kind differ little, so this takes about a third of
+ * the memory of plain text).
  */
 export function watchSpecOf(kind: ResourceKind): WatchSpec {
   if (kind === kinds.PetStore) return { ...kind };
   const transform = cacheTransform(kind);
-  return { ...kind, labelSelector: managedBySelector, representation: 'json', ...(transform ? { transform } : {}) };
+  return {
+    ...kind,
+    labelSelector: managedBySelector,
+    representation: 'deflated-json',
+    ...(transform ? { transform } : {}),
+  };
 }
 
 /** Kinds served only where optional CRDs are installed (the Prometheus Operator's): watched only when discovered. */
