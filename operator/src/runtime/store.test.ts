@@ -114,7 +114,7 @@ describe('Store', () => {
     expect(cached.status).toBeUndefined();
   });
 
-  it.each(['json', 'deflated-json'] as const)(
+  it.each(['json', 'json-delta'] as const)(
     'kept as %s, returns a fresh frozen copy on every read, indexed and versioned as objects are',
     (representation) => {
       const store = new Store({ representation });
@@ -134,8 +134,8 @@ describe('Store', () => {
     },
   );
 
-  it('deflated, reads back every object as it was kept, the first one (its dictionary) and the others', () => {
-    const store = new Store({ representation: 'deflated-json' });
+  it('as deltas, reads back every object as it was kept, the first one (their base) and the others', () => {
+    const store = new Store({ representation: 'json-delta' });
     const objects = ['a', 'b', 'c'].map((name, i) => ({
       ...obj('pets', name, String(i + 1), `uid-${name}`),
       spec: { text: `${name} é ✓`.repeat(i * 50), n: i },
