@@ -1,5 +1,6 @@
 // A cgroup v1 memory limit for one process, as a container runtime sets it: a child of the benchmark's own memory
-// cgroup with memory.limit_in_bytes. Needs root and cgroup v1 (/sys/fs/cgroup/memory).
+// cgroup with memory.limit_in_bytes; or a container's own memory cgroup, read from the host. Needs root and cgroup v1
+// (/sys/fs/cgroup/memory).
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -11,6 +12,14 @@ export interface MemoryReading {
   workingSet: number;
   /** total_rss: anonymous memory (the V8 heap, malloc) in bytes. */
   anonymous: number;
+  /** total_cache: page cache charged to the cgroup (node's code and the bundle, read from the image), in bytes. */
+  pageCache: number;
+  /** memory.max_usage_in_bytes: the highest usage (page cache included) since the cgroup was created. */
+  maxUsage: number;
+  /** memory.limit_in_bytes. */
+  limit: number;
+  /** total_pgmajfault: page faults that had to read from disk; a steady climb means code pages are being thrashed. */
+  majorFaults: number;
   /** memory.failcnt: how often usage hit the limit (the kernel then reclaimed, or killed). */
   failcnt: number;
   /** oom_kill in memory.oom_control: processes the OOM killer ended in this cgroup. */
@@ -22,6 +31,18 @@ export class MemoryCgroup {
 
   private constructor(dir: string) {
     this.path = dir;
+  }
+
+  /** The memory cgroup process `pid` (a container's main process, seen from the host) runs in. */
+  static of(pid: number): MemoryCgroup {
+    const own = /^\d+:memory:(.*)$/m.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))?.[1];
+    if (own === undefined) throw new Error(`process ${pid} is in no cgroup v1 memory cgroup`);
+    return MemoryCgroup.at(path.join(root, own));
+  }
+
+  /** An existing memory cgroup by its directory (a pod's, the parent of its containers'). */
+  static at(dir: string): MemoryCgroup {
+    return new MemoryCgroup(dir);
   }
 
   /** Creates `name` under this process's own memory cgroup (so it counts there too) with `limitBytes`. */
@@ -59,6 +80,10 @@ export class MemoryCgroup {
     return {
       workingSet: Math.max(0, usage - inactiveFile),
       anonymous: Number(stat.get('total_rss') ?? 0),
+      pageCache: Number(stat.get('total_cache') ?? 0),
+      maxUsage: Number(file('memory.max_usage_in_bytes')),
+      limit: Number(file('memory.limit_in_bytes')),
+      majorFaults: Number(stat.get('total_pgmajfault') ?? 0),
       failcnt: Number(file('memory.failcnt')),
       oomKills: Number(/^oom_kill (\d+)$/m.exec(file('memory.oom_control'))?.[1] ?? 0),
     };

@@ -56,6 +56,6 @@ describe('what the caches keep of a child', () => {
 
   it('the PetStore itself whole, as objects: every reconcile lists its namespace’s PetStores', () => {
     expect(watchSpecOf(kinds.PetStore)).toEqual(kinds.PetStore);
-    expect(watchSpecOf(kinds.Deployment).representation).toBe('json');
+    expect(watchSpecOf(kinds.Deployment).representation).toBe('json-delta');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { lastAppliedAnnotation, Store } from './store.ts';
+import { lastAppliedAnnotation, Store, stripBookkeeping } from './store.ts';
 import type { KubeObject } from './types.ts';
 
 function obj(namespace: string, name: string, resourceVersion: string, ownerUid?: string): KubeObject {
@@ -114,20 +114,36 @@ describe('Store', () => {
     expect(cached.status).toBeUndefined();
   });
 
-  it('kept as JSON text, returns a fresh frozen copy on every read, indexed and versioned as objects are', () => {
-    const store = new Store({ representation: 'json' });
-    expect(store.upsert(obj('pets', 'a', '1', 'uid-1'))?.type).toBe('added');
-    expect(store.upsert(obj('pets', 'a', '1', 'uid-1'))).toBeUndefined();
-    const first = store.get('pets', 'a')!;
-    const second = store.get('pets', 'a')!;
-    expect(first).toEqual(second);
-    expect(first).not.toBe(second);
-    expect(Object.isFrozen(first.metadata)).toBe(true);
-    expect(first.metadata?.managedFields).toBeUndefined();
-    const change = store.upsert(obj('pets', 'a', '2', 'uid-2'));
-    expect(change?.oldObject?.metadata?.resourceVersion).toBe('1');
-    expect(store.listByOwner('uid-1')).toEqual([]);
-    expect(store.listByOwner('uid-2').map((o) => o.metadata?.resourceVersion)).toEqual(['2']);
-    expect(store.replace('pets', []).map((c) => `${c.type} ${c.object.metadata?.name}`)).toEqual(['deleted a']);
+  it.each(['json', 'json-delta'] as const)(
+    'kept as %s, returns a fresh frozen copy on every read, indexed and versioned as objects are',
+    (representation) => {
+      const store = new Store({ representation });
+      expect(store.upsert(obj('pets', 'a', '1', 'uid-1'))?.type).toBe('added');
+      expect(store.upsert(obj('pets', 'a', '1', 'uid-1'))).toBeUndefined();
+      const first = store.get('pets', 'a')!;
+      const second = store.get('pets', 'a')!;
+      expect(first).toEqual(second);
+      expect(first).not.toBe(second);
+      expect(Object.isFrozen(first.metadata)).toBe(true);
+      expect(first.metadata?.managedFields).toBeUndefined();
+      const change = store.upsert(obj('pets', 'a', '2', 'uid-2'));
+      expect(change?.oldObject?.metadata?.resourceVersion).toBe('1');
+      expect(store.listByOwner('uid-1')).toEqual([]);
+      expect(store.listByOwner('uid-2').map((o) => o.metadata?.resourceVersion)).toEqual(['2']);
+      expect(store.replace('pets', []).map((c) => `${c.type} ${c.object.metadata?.name}`)).toEqual(['deleted a']);
+    },
+  );
+
+  it('as deltas, reads back every object as it was kept, the first one (their base) and the others', () => {
+    const store = new Store({ representation: 'json-delta' });
+    const objects = ['a', 'b', 'c'].map((name, i) => ({
+      ...obj('pets', name, String(i + 1), `uid-${name}`),
+      spec: { text: `${name} é ✓`.repeat(i * 50), n: i },
+    }));
+    for (const object of objects) store.upsert(structuredClone(object));
+    const kept = objects.map((object) => stripBookkeeping(structuredClone(object)));
+    expect(store.list('pets')).toEqual(kept);
+    store.delete(objects[0]!);
+    expect(store.get('pets', 'b')).toEqual(kept[1]);
   });
 });

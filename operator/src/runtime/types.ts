@@ -47,8 +47,8 @@ export interface WatchSpec {
    * the last-applied annotation are dropped: strip what no reconcile reads (store.ts, Transform).
    */
   readonly transform?: (obj: KubeObject) => KubeObject;
-  /** `objects` (default) or `json`, how the cache keeps them (store.ts, CacheRepresentation). */
-  readonly representation?: 'objects' | 'json';
+  /** `objects` (default), `json` or `json-delta`: how the cache keeps them (store.ts, CacheRepresentation). */
+  readonly representation?: 'objects' | 'json' | 'json-delta';
 }
 
 /** The identity of a namespaced (or cluster-scoped, namespace '') object: what a reconcile request carries. */
