@@ -11,7 +11,7 @@ import { createReconciler } from './controller/reconcile.ts';
 import { sqliteEngine } from './database/sqlite.ts';
 import { externalEngine } from './database/external.ts';
 import { kinds, type ResourceKind } from './k8s/kinds.ts';
-import type { KubeObject, Manager, ObjectKey, WatchSpec } from './runtime/index.ts';
+import { groupOf, type KubeObject, type Manager, type ObjectKey, type WatchSpec } from './runtime/index.ts';
 
 const unique = (list: ResourceKind[]): ResourceKind[] => [...new Set(list)];
 
@@ -33,6 +33,40 @@ const statusJudged: readonly ResourceKind[] = [kinds.Deployment, kinds.Job];
  * a reconcile reads of it) no data, so the users' keys never sit in the operator's memory.
  */
 export function cacheTransform(kind: ResourceKind): ((obj: KubeObject) => KubeObject) | undefined {
+  const own = childTransform(kind);
+  if (!ownedKinds.includes(kind)) return own;
+  // An object that carries the operator's label but no PetStore controls (a tenant can label anything in their
+  // namespace) is kept as a stub: enough to refuse its name (NameConflict), nothing a tenant could grow or feed in.
+  return (object) => (controlledByPetStore(object) ? (own ? own(object) : object) : unownedStub(object));
+}
+
+/** True when a PetStore is the object's controller (its ownerReference with controller: true). */
+export function controlledByPetStore(object: KubeObject): boolean {
+  return (object.metadata?.ownerReferences ?? []).some(
+    (ref) =>
+      ref.controller === true && ref.kind === kinds.PetStore.kind && groupOf(ref.apiVersion) === kinds.PetStore.group,
+  );
+}
+
+/** What the cache keeps of an object no PetStore controls: its identity and its controller, if any. */
+export function unownedStub(object: KubeObject): KubeObject {
+  const { name, namespace, uid, resourceVersion, ownerReferences } = object.metadata ?? {};
+  const controller = ownerReferences?.find((ref) => ref.controller === true);
+  return {
+    ...(object.apiVersion ? { apiVersion: object.apiVersion } : {}),
+    ...(object.kind ? { kind: object.kind } : {}),
+    metadata: {
+      ...(name !== undefined ? { name } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(uid !== undefined ? { uid } : {}),
+      ...(resourceVersion !== undefined ? { resourceVersion } : {}),
+      ...(controller ? { ownerReferences: [controller] } : {}),
+    },
+  };
+}
+
+/** The per-kind stripping of a child the operator controls. */
+function childTransform(kind: ResourceKind): ((obj: KubeObject) => KubeObject) | undefined {
   if (kind === kinds.Secret) {
     return (object) => {
       const secret = object as V1Secret;

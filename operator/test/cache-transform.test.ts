@@ -28,11 +28,27 @@ const inputs = {
 const cached = <T extends KubeObject>(object: T): T =>
   prepareForCache(structuredClone(object), watchSpecOf(kinds[object.kind as keyof typeof kinds]).transform);
 const withStatus = <T extends KubeObject>(object: T, status: unknown) => ({ ...object, status });
+/** The controller reference every child the operator makes carries. */
+const ownerReferences = [
+  {
+    apiVersion: 'petstore.example.com/v1alpha1',
+    kind: 'PetStore',
+    name: 'shop',
+    uid: petStore.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  },
+];
 
 describe('what the caches keep of a child', () => {
   it('the status of the Deployment and the migration Job, which the reconcile judges', () => {
     for (const kind of ['Deployment', 'Job'] as const) {
-      const object = { apiVersion: 'v1', kind, metadata: { name: 'shop', namespace: 'pets' }, status: { replicas: 1 } };
+      const object = {
+        apiVersion: 'v1',
+        kind,
+        metadata: { name: 'shop', namespace: 'pets', ownerReferences },
+        status: { replicas: 1 },
+      };
       expect(cached(object).status).toEqual({ replicas: 1 });
     }
   });
@@ -41,7 +57,12 @@ describe('what the caches keep of a child', () => {
     const service = buildService(inputs);
     expect(cached(withStatus(service, { loadBalancer: {} }))).toEqual(service);
     for (const kind of ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'ResourceQuota'] as const) {
-      const object = { apiVersion: 'v1', kind, metadata: { name: 'shop', namespace: 'pets' }, status: { x: 1 } };
+      const object = {
+        apiVersion: 'v1',
+        kind,
+        metadata: { name: 'shop', namespace: 'pets', ownerReferences },
+        status: { x: 1 },
+      };
       expect(cached(object)).not.toHaveProperty('status');
     }
   });
@@ -57,5 +78,40 @@ describe('what the caches keep of a child', () => {
   it('the PetStore itself whole, as objects: every reconcile lists its namespace’s PetStores', () => {
     expect(watchSpecOf(kinds.PetStore)).toEqual(kinds.PetStore);
     expect(watchSpecOf(kinds.Deployment).representation).toBe('json-delta');
+  });
+
+  it('attacker: of an object labelled as the operator’s that no PetStore controls, only a stub (issue 13, item 7)', () => {
+    const bulk = 'x'.repeat(512 * 1024);
+    const lure = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'shop-config',
+        namespace: 'pets',
+        uid: 'u-1',
+        resourceVersion: '7',
+        labels: { 'app.kubernetes.io/managed-by': 'petstore-operator', big: 'y'.repeat(63) },
+        annotations: { filler: bulk },
+      },
+      data: { filler: bulk },
+    };
+    expect(cached(lure)).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'shop-config', namespace: 'pets', uid: 'u-1', resourceVersion: '7' },
+    });
+    // Another controller's object keeps that controller, so the name conflict can name it.
+    const foreign = {
+      ...lure,
+      metadata: {
+        ...lure.metadata,
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'other', uid: 'u-2', controller: true }],
+      },
+    };
+    expect(cached(foreign).metadata?.ownerReferences).toEqual(foreign.metadata.ownerReferences);
+    expect(JSON.stringify(cached(foreign)).length).toBeLessThan(400);
+    // A PetStore's own child is kept whole.
+    const own = { ...lure, metadata: { ...lure.metadata, ownerReferences } };
+    expect(cached(own).data).toEqual({ filler: bulk });
   });
 });

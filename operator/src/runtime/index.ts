@@ -16,6 +16,6 @@ export { createLogger, type Logger } from './logger.ts';
 export { Manager, type ControllerRegistration, type ManagerOptions } from './manager.ts';
 export type { RuntimeMetrics } from './metrics.ts';
 export { controllerOwnerUid, type Cache } from './store.ts';
-export { apiVersionOf, keyOf, objectKeyOf, type KubeObject, type ObjectKey, type WatchSpec } from './types.ts';
+export { apiVersionOf, groupOf, keyOf, objectKeyOf, type KubeObject, type ObjectKey, type WatchSpec } from './types.ts';
 export { Priority } from './workqueue.ts';
 export type { ClientRequest, ClientRequestObserver } from '../k8s/watch.ts';
