@@ -108,7 +108,7 @@ describe('what the caches keep of a child', () => {
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'other', uid: 'u-2', controller: true }],
       },
     };
-    expect(cached(foreign).metadata?.ownerReferences).toEqual(foreign.metadata.ownerReferences);
+    expect(cached(foreign).metadata.ownerReferences).toEqual(foreign.metadata.ownerReferences);
     expect(JSON.stringify(cached(foreign)).length).toBeLessThan(400);
     // A PetStore's own child is kept whole.
     const own = { ...lure, metadata: { ...lure.metadata, ownerReferences } };

@@ -111,9 +111,11 @@ spec:
     expect(await kubectl(['-n', namespace.name, 'get', 'events'])).not.toContain('rotated-Pa55word');
   }, 120_000);
 
-  it('takes the final snapshot on delete and removes the instance', async () => {
+  it('takes the final snapshot on delete and removes the instance, whatever annotation a tenant sets', async () => {
     const petStore = await getJson('petstore/shop');
     const identifier = petStore.status.database.instanceIdentifier as string;
+    // The attacker of issue 13: this annotation used to make the operator drop its finalizer without the snapshot.
+    await kubectl(['-n', namespace.name, 'annotate', 'petstore/shop', 'petstore.example.com/release-finalizer=true']);
     await kubectl(['-n', namespace.name, 'delete', 'petstore/shop', '--timeout=120s']);
     const { DBSnapshots } = await clients().rds.send(
       new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: identifier, SnapshotType: 'manual' }),

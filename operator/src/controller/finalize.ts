@@ -1,10 +1,5 @@
 import type { PetStore } from '../api/v1alpha1/petstore.ts';
-import {
-  databaseFinalizer,
-  releaseFinalizerAnnotation,
-  type DatabaseEngine,
-  type DatabaseState,
-} from '../database/engine.ts';
+import { databaseFinalizer, type DatabaseEngine, type DatabaseState } from '../database/engine.ts';
 import { kinds } from '../k8s/kinds.ts';
 import { PermanentError } from '../runtime/errors.ts';
 import type { ResolvedSpec } from '../spec/resolved-spec.ts';
@@ -12,7 +7,8 @@ import type { ReconcileContext } from './context.ts';
 
 /**
  * One step of deleting a PetStore that holds the finalizer: the engine cleans up (snapshot, delete or retain), then
- * the finalizer goes. The release annotation skips the cleanup on an administrator's word.
+ * the finalizer goes. There is no annotation to skip the cleanup: it would grant nothing a namespace editor's own
+ * `patch` of the finalizers does not, and deletionPolicy Retain keeps the database on purpose.
  */
 export async function finalize(
   petStore: PetStore,
@@ -22,22 +18,15 @@ export async function finalize(
 ): Promise<{ done: boolean; state?: DatabaseState }> {
   const finalizers = petStore.metadata.finalizers ?? [];
   if (!finalizers.includes(databaseFinalizer)) return { done: true };
-  const released = petStore.metadata.annotations?.[releaseFinalizerAnnotation] === 'true';
-  if (!released && !engine?.finalize) {
+  if (!engine?.finalize) {
     // Never release a database without cleaning it up: an operator restarted without its rds settings must say so.
     throw new PermanentError(
-      `the PetStore holds the ${databaseFinalizer} finalizer for its ${spec.database.engine} database, but this operator is not configured for ${spec.database.engine}: configure it (the chart's rds values) so it can apply deletionPolicy, or have an administrator release the finalizer`,
+      `the PetStore holds the ${databaseFinalizer} finalizer for its ${spec.database.engine} database, but this operator is not configured for ${spec.database.engine}: configure it (the chart's rds values) so it can apply deletionPolicy`,
       { reason: 'EngineNotConfigured' },
     );
   }
-  const step = released || !engine?.finalize ? { done: true } : await engine.finalize(petStore, spec, ctx);
+  const step = await engine.finalize(petStore, spec, ctx);
   if (!step.done) return step;
-  if (released) {
-    ctx.log.warn(
-      { petStore: petStore.metadata.name, namespace: petStore.metadata.namespace },
-      'finalizer released by annotation; database left as is',
-    );
-  }
   await ctx.client.patchMetadata(
     { kind: kinds.PetStore, namespace: petStore.metadata.namespace, name: petStore.metadata.name },
     {

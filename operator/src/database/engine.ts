@@ -57,5 +57,3 @@ export interface DatabaseEngine {
 export type DatabaseEngines = Partial<Record<ResolvedSpec['database']['engine'], DatabaseEngine>>;
 
 export const databaseFinalizer = 'petstore.example.com/database';
-/** An administrator sets this annotation to "true" to release the finalizer without cleaning up (on purpose). */
-export const releaseFinalizerAnnotation = 'petstore.example.com/release-finalizer';

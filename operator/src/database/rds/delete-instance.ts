@@ -76,7 +76,7 @@ export async function deleteInstanceStep(input: DeletionInput): Promise<{ done: 
   if (policy === 'Snapshot' && snapshotImpossible(status)) {
     throw new PermanentError(
       `RDS instance ${id} is ${status ?? ''}, and RDS takes no final snapshot in that state: set spec.database.rds.deletionPolicy ` +
-        `to Delete to delete it without one, or annotate the PetStore petstore.example.com/release-finalizer=true to keep it`,
+        `to Delete to delete it without one, or to Retain to keep it`,
     );
   }
   const snapshot = policy === 'Snapshot' ? desired.finalSnapshotIdentifier : undefined;
