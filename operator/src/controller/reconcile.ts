@@ -60,6 +60,7 @@ export function createReconciler(baseCtx: ReconcileContext, engines: Engines): R
       let result: WorkflowResult | undefined;
       let release: RollbackDecision | undefined;
       let pods: WorkloadProblem | undefined;
+      let rollingOut = false;
       let failure: unknown;
       try {
         spec = resolveSpec(petStore, ctx.defaults);
@@ -70,7 +71,9 @@ export function createReconciler(baseCtx: ReconcileContext, engines: Engines): R
         const deployment = result.observations.get('deployment')?.live;
         release = await judgeRelease(petStore, spec, deployment, ctx);
         if (release?.action !== 'rollback' && release?.action !== 'hold') {
-          pods = await rolloutPodProblem(petStore, deployment, ctx);
+          const seen = await rolloutPodProblem(petStore, deployment, ctx);
+          rollingOut = seen !== undefined;
+          pods = seen === 'none' ? undefined : seen;
         }
       } catch (error) {
         failure = error;
@@ -81,7 +84,7 @@ export function createReconciler(baseCtx: ReconcileContext, engines: Engines): R
       const recheck = [
         result?.database?.state.requeueAfterMs,
         spec ? releaseRecheckMs(release, result?.observations.get('deployment')?.live, spec, ctx.now()) : undefined,
-        pods ? podProblemRecheckMs : undefined,
+        rollingOut ? podProblemRecheckMs : undefined,
       ].filter((ms) => ms !== undefined);
       return recheck.length > 0 ? { requeueAfterMs: Math.min(...recheck) } : {};
     },

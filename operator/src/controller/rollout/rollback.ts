@@ -95,20 +95,24 @@ export async function judgeRelease(
   });
 }
 
-/** How often a rollout whose pods cannot run is looked at again: pods are not watched, so their reasons are polled. */
-export const podProblemRecheckMs = 15_000;
+/**
+ * How often an incomplete rollout is looked at again: pods are not watched, so why they cannot run (an image pull
+ * that fails seconds after the pod starts) is polled while the rollout lasts, and only then.
+ */
+export const podProblemRecheckMs = 10_000;
 
 /**
  * While the Deployment's rollout is not complete: what is wrong with its pods (an image that cannot be pulled, a crash
- * loop, a container that cannot start), so Ready says so before the rollout timeout. Pods are listed only then.
+ * loop, a container that cannot start), so Ready says so before the rollout timeout; `none` when nothing is wrong
+ * yet. Undefined when no rollout is under way: pods are listed only during one.
  */
 export async function rolloutPodProblem(
   petStore: PetStore,
   deployment: V1Deployment | undefined,
   ctx: ReconcileContext,
-): Promise<WorkloadProblem | undefined> {
+): Promise<WorkloadProblem | 'none' | undefined> {
   if (!deployment || rolloutState(deployment).complete) return undefined;
-  return podProblem(await podsOf(petStore, ctx));
+  return podProblem(await podsOf(petStore, ctx)) ?? 'none';
 }
 
 /** When to look again while a release is rolling out: when its timeout runs out, if nothing happens before. */
