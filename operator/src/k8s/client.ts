@@ -32,6 +32,8 @@ export const requestTimeoutMs = 30_000;
 
 /** The abort signal of the reconcile a request belongs to; see {@link withSignal}. */
 const requestSignal = new AsyncLocalStorage<AbortSignal>();
+/** The lease fence of the write a request belongs to; see {@link withFence}. */
+const requestFence = new AsyncLocalStorage<() => void>();
 
 /** Identifies one namespaced object. */
 export interface ObjectRef {
@@ -125,7 +127,10 @@ export function withSignal(client: KubeClient, signal: AbortSignal): KubeClient 
   return bound as unknown as KubeClient;
 }
 
-/** The same client, whose writes first run `fence` (the leader lease check, which throws when the lease may be lost). */
+/**
+ * The same client, whose writes first run `fence` (the leader lease check, which throws when the lease may be lost),
+ * and run it again as the last step before the request is sent.
+ */
 export function withFence(client: KubeClient, fence: () => void): KubeClient {
   const writes = new Set(['apply', 'delete', 'applyStatus', 'patchMetadata', 'event']);
   const fenced = {} as Record<string, unknown>;
@@ -133,7 +138,9 @@ export function withFence(client: KubeClient, fence: () => void): KubeClient {
     fenced[name] = writes.has(name)
       ? (...args: unknown[]) => {
           fence();
-          return call(...args);
+          // Checked again just before the request leaves (keepAliveConfiguration's middleware): a process paused
+          // between here and there (SIGSTOP, a frozen VM) must not send a write its lease no longer covers.
+          return requestFence.run(fence, () => call(...args));
         }
       : call;
   }
@@ -280,6 +287,7 @@ function keepAliveConfiguration(kubeConfig: KubeConfig) {
   let shared: ReturnType<RequestContext['getDispatcher']>;
   const reuseConnection: ObservableMiddleware = {
     pre: (context) => {
+      if (context.getHttpMethod() !== 'GET') requestFence.getStore()?.();
       shared ??= context.getDispatcher();
       if (shared !== undefined) context.setDispatcher(shared);
       const timeout = AbortSignal.timeout(requestTimeoutMs);
