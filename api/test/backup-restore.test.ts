@@ -9,11 +9,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
 import { parse, parseAllDocuments } from 'yaml';
 import { findBinDir } from './postgres/local-server.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
-import { createTestDatabase, postgresAdminUrl, type TestDatabase } from './support/databases.ts';
+import { adminQuery, createTestDatabase, type TestDatabase } from './support/databases.ts';
 import { spawnApi } from './support/process.ts';
 
 const execFile = promisify(execFileCallback);
@@ -116,15 +115,7 @@ function clientBinDir(): string | undefined {
   }
 }
 
-async function onServer(sql: string) {
-  const client = new pg.Client(postgresAdminUrl());
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const onServer = (sql: string) => adminQuery(sql);
 
 describe('the backup and restore pods', () => {
   it.each([

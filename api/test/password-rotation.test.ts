@@ -6,10 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { startTestApi, type TestApi } from './support/api.ts';
-import { createTestDatabase, postgresAdminUrl, type TestDatabase } from './support/databases.ts';
+import { adminQuery, createTestDatabase, type TestDatabase } from './support/databases.ts';
 
 const role = `rotation_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
 /** The credentials after the rotation, as the rolled pod gets them from the updated Secret. */
@@ -17,15 +16,7 @@ const rotated = `${role}_new`;
 let database: TestDatabase;
 const apis: TestApi[] = [];
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client(postgresAdminUrl());
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(sql);
 /** The database as `user` sees it, and the pool's idle timeout. */
 function asRole(user: string, idleTimeoutMs: number) {
   const url = new URL(database.config.engine === 'postgres' ? database.config.url : '');

@@ -20,20 +20,23 @@ export function postgresAdminUrl(): string {
   return url;
 }
 
+/** Runs one statement as the test server's administrator (`adminUrl`, default the shared server). */
+export async function adminQuery(sql: string, adminUrl: string = postgresAdminUrl()): Promise<void> {
+  const client = new pg.Client(adminUrl);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh, empty database: in-memory SQLite, or a new database on the test PostgreSQL server (`adminUrl`). */
 export async function createTestDatabase(engine: Engine, adminUrl?: string): Promise<TestDatabase> {
   if (engine === 'sqlite') return { config: { engine: 'sqlite', file: ':memory:' }, drop: () => Promise.resolve() };
   const admin = adminUrl ?? postgresAdminUrl();
   const name = `petstore_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const onAdmin = async (sql: string) => {
-    const client = new pg.Client(admin);
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const onAdmin = (sql: string) => adminQuery(sql, admin);
   await onAdmin(`CREATE DATABASE ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;

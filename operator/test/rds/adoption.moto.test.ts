@@ -11,7 +11,7 @@ import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { DependencyMissingError } from '../../src/runtime/errors.ts';
 import { tagKeys, tagMap } from '../../src/database/rds/tags.ts';
 import { isPermanentError } from '../../src/runtime/errors.ts';
-import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
+import { capturingLogger, manualClock, rdsPetStore, specOf, rejection } from './fixtures.ts';
 import { useMotoRds, undeclaredActions } from './moto-rds.ts';
 
 const moto = useMotoRds();
@@ -50,15 +50,6 @@ const grantTo = (name: string, namespace = 'pets') => ({
 });
 const describeInstance = async (id: string): Promise<DBInstance | undefined> =>
   (await moto.current.direct.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('adoption', () => {
   it('refuses an existing instance whose tags do not name the PetStore, permanently, saying how to opt in, and leaves it untouched', async () => {

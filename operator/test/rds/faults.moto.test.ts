@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import { isPermanentError } from '../../src/runtime/errors.ts';
 import { AwsRequestRefusedError, type RdsDatabase } from '../../src/database/rds/index.ts';
-import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
+import { capturingLogger, manualClock, rdsPetStore, specOf, rejection } from './fixtures.ts';
 import { useMotoRds, undeclaredActions } from './moto-rds.ts';
 
 const moto = useMotoRds();
@@ -13,15 +13,6 @@ const { log } = capturingLogger();
 const clock = manualClock();
 const ctx = { log, now: clock.now };
 const look = (engine: RdsDatabase, petStore: PetStore) => engine.resolve(petStore, specOf(petStore), ctx);
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('throttling and server errors', () => {
   it('are absorbed by the SDK’s retries when they pass within one call', async () => {

@@ -60,3 +60,13 @@ export function manualClock(start = Date.parse('2026-11-24T00:00:00Z')): {
   let at = start;
   return { now: () => new Date(at), advance: (ms) => (at += ms) };
 }
+
+/** The error `promise` rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}

@@ -11,7 +11,7 @@ import type { PetStore } from '../../src/api/v1alpha1/petstore.ts';
 import type { RdsDatabase } from '../../src/database/rds/index.ts';
 import { tagKeys, tagMap } from '../../src/database/rds/tags.ts';
 import { DependencyMissingError, isPermanentError } from '../../src/runtime/errors.ts';
-import { capturingLogger, manualClock, rdsPetStore, specOf } from './fixtures.ts';
+import { capturingLogger, manualClock, rdsPetStore, specOf, rejection } from './fixtures.ts';
 import { useMotoRds, undeclaredActions } from './moto-rds.ts';
 
 const moto = useMotoRds();
@@ -29,14 +29,6 @@ async function ready(engine: RdsDatabase, petStore: PetStore) {
     clock.advance(resolved.state.requeueAfterMs ?? 0);
   }
   throw new Error(`${petStore.metadata.name}: the database did not become ready in 3 looks`);
-}
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 /** A snapshot of `instance` carrying its tags, as RDS does for an instance with CopyTagsToSnapshot. */
 async function snapshotOf(instance: DBInstance, id: string, extraTags: { Key: string; Value: string }[] = []) {
