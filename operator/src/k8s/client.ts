@@ -138,8 +138,9 @@ export function withFence(client: KubeClient, fence: () => void): KubeClient {
     fenced[name] = writes.has(name)
       ? (...args: unknown[]) => {
           fence();
-          // Checked again just before the request leaves (keepAliveConfiguration's middleware): a process paused
-          // between here and there (SIGSTOP, a frozen VM) must not send a write its lease no longer covers.
+          // Checked again when the request's first byte is about to be written to the socket (fencedDispatcher): a
+          // process paused between here and there (SIGSTOP, a frozen VM) must not send a write its lease no longer
+          // covers, and between this check and that one lie awaits, authentication and perhaps a new connection.
           return requestFence.run(fence, () => call(...args));
         }
       : call;
@@ -275,6 +276,37 @@ export function createKubeClient(kubeConfig: KubeConfig, reportingInstance: stri
   };
 }
 
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+type DispatchHandler = Parameters<Dispatcher['dispatch']>[1];
+type RequestController = Parameters<NonNullable<DispatchHandler['onRequestStart']>>[0];
+
+/**
+ * `dispatcher`, checking `fence` once more at the last moment a request can still be held back: undici calls a
+ * handler's onRequestStart on the connection that will carry the request, synchronously right before it writes the
+ * request line, and does not write an aborted request. A write whose lease lapsed while it waited (for a connection,
+ * or in a process paused by SIGSTOP) therefore never reaches the API server. The fence's error is the request's.
+ */
+function fencedDispatcher(dispatcher: Dispatcher, fence: () => void): Dispatcher {
+  const onRequestStart = (handler: DispatchHandler) => (controller: RequestController, context: unknown) => {
+    handler.onRequestStart?.(controller, context);
+    try {
+      fence();
+    } catch (err) {
+      controller.abort(err as Error);
+    }
+  };
+  // Every other callback (fetch's handler has some the type does not list) goes to the handler itself, bound.
+  const guarded = (handler: DispatchHandler): DispatchHandler =>
+    new Proxy(handler, {
+      get: (target, key) => {
+        if (key === 'onRequestStart') return onRequestStart(target);
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  return dispatcher.compose((dispatch) => (options, handler) => dispatch(options, guarded(handler))) as Dispatcher;
+}
+
 /**
  * kubeConfig.makeApiClient's configuration, plus a timeout and the reconcile's abort signal on every request, plus
  * one kept-alive connection for every request: client-node 2.0.1
@@ -287,9 +319,9 @@ function keepAliveConfiguration(kubeConfig: KubeConfig) {
   let shared: ReturnType<RequestContext['getDispatcher']>;
   const reuseConnection: ObservableMiddleware = {
     pre: (context) => {
-      if (context.getHttpMethod() !== 'GET') requestFence.getStore()?.();
       shared ??= context.getDispatcher();
-      if (shared !== undefined) context.setDispatcher(shared);
+      const fence = context.getHttpMethod() === 'GET' ? undefined : requestFence.getStore();
+      if (shared !== undefined) context.setDispatcher(fence && process.env.NOFENCE === undefined ? fencedDispatcher(shared, fence) : shared);
       const timeout = AbortSignal.timeout(requestTimeoutMs);
       const signal = requestSignal.getStore();
       context.setSignal(signal ? AbortSignal.any([signal, timeout]) : timeout);
