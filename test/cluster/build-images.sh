@@ -9,6 +9,8 @@
 #     the image the chart's `helm test` Job runs) and the sandbox (pause) image (static, on an empty base).
 # Also writes each image's package list (Debian packages, npm packages) next to its archive: <archive>.packages.txt.
 # Usage: build-images.sh <coredns binary> <metrics-server binary> <pause binary> <kubectl binary>
+#        build-images.sh --binary <role> <image reference> <binary>   one more binary image on the distroless stand-in,
+#                                                                      for a test that needs it (Prometheus)
 # Prints one `<role>=<image reference> <archive>` line per image on stdout; progress goes to stderr.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,8 +22,14 @@ images="$cache/images"
 mkdir -p "$images"
 log() { printf '[images] %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-[ $# -eq 4 ] || die "usage: build-images.sh <coredns> <metrics-server> <pause> <kubectl>"
-coredns_bin=$1 metrics_bin=$2 pause_bin=$3 kubectl_bin=$4
+single=()
+if [ "${1:-}" = --binary ]; then
+  [ $# -eq 4 ] || die "usage: build-images.sh --binary <role> <image reference> <binary>"
+  single=("$2" "$3" "$4")
+else
+  [ $# -eq 4 ] || die "usage: build-images.sh <coredns> <metrics-server> <pause> <kubectl>"
+  coredns_bin=$1 metrics_bin=$2 pause_bin=$3 kubectl_bin=$4
+fi
 node_version=$(tr -d ' \n' < "$root/.node-version")
 for c in buildah mmdebstrap npm flock sha256sum; do command -v "$c" >/dev/null || die "$c is missing (scripts/provision-tools.sh installs it)"; done
 
@@ -167,6 +175,11 @@ build_binary_image() { # role reference binary user base
   emit "$role" "$ref" "$archive"
 }
 
+if [ ${#single[@]} -gt 0 ]; then
+  build_distroless_base
+  build_binary_image "${single[0]}" "${single[1]}" "${single[2]}" 65532:65532 "$distroless_base"
+  exit 0
+fi
 build_node_base
 build_distroless_base
 build_app api petstore-api Dockerfile.api --build-arg "NODE_IMAGE=$node_base" -- \

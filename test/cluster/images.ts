@@ -52,6 +52,23 @@ export async function buildImages(
   return images as NodeImages;
 }
 
+/**
+ * One more image for a test: `binary` on the distroless stand-in (as coredns and metrics-server are), named `ref`,
+ * cached like the node's images and imported into the node's containerd. For tools only some tests run (Prometheus).
+ */
+export async function buildBinaryImage(
+  role: string,
+  ref: string,
+  binary: string,
+  ctr: (args: readonly string[]) => Promise<string>,
+): Promise<string> {
+  const stdout = await run('bash', [buildScript, '--binary', role, ref, binary], { stderr: 'inherit' });
+  const archive = new RegExp(`^${role}=\\S+ (\\S+)$`, 'm').exec(stdout)?.[1];
+  if (!archive) throw new ClusterError(`${buildScript} did not report the ${role} image`);
+  await ctr(['images', 'import', archive]);
+  return ref;
+}
+
 /** Imports every image into the node's containerd (namespace k8s.io, where the kubelet looks). */
 export async function importImages(
   images: NodeImages,
