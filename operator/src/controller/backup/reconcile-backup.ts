@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { PetStore } from '../../api/v1alpha1/petstore.ts';
 import type { BackupPhase, PetStoreBackup, PetStoreBackupStatus } from '../../api/v1alpha1/petstorebackup.ts';
 import type { BackupContext, BackupEngine } from '../../database/backup-engine.ts';
@@ -138,14 +139,19 @@ async function writeBackupStatus(
   ctx: Ctx,
 ): Promise<void> {
   const next = backupStatus(backup, status, ctx.now());
-  const { conditions: _a, ...was } = backup.status ?? {};
-  const { conditions: _b, ...will } = next;
-  if (
-    JSON.stringify(was) === JSON.stringify(will) &&
-    backup.status?.conditions?.[0]?.status === next.conditions?.[0]?.status
-  )
-    return;
+  if (!backupStatusChanged(backup.status, next)) return;
   await ctx.client.applyStatus(backup, kinds.PetStoreBackup, next);
+}
+
+/**
+ * Whether `next` says something `current` (as stored) does not: any field, or the Ready condition's status. Compared
+ * as JSON values, so neither the order of keys nor a field left undefined counts as a change (no write at steady state).
+ */
+export function backupStatusChanged(current: PetStoreBackupStatus | undefined, next: PetStoreBackupStatus): boolean {
+  const { conditions: before, ...was } = current ?? {};
+  const { conditions: after, ...will } = next;
+  const asJson = (value: object): unknown => JSON.parse(JSON.stringify(value));
+  return !isDeepStrictEqual(asJson(was), asJson(will)) || before?.[0]?.status !== after?.[0]?.status;
 }
 
 async function announce(backup: PetStoreBackup, phase: 'Completed' | 'Failed', message: string, ctx: Ctx) {
