@@ -304,7 +304,7 @@ function fencedDispatcher(dispatcher: Dispatcher, fence: () => void): Dispatcher
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-  return dispatcher.compose((dispatch) => (options, handler) => dispatch(options, guarded(handler))) as Dispatcher;
+  return dispatcher.compose((dispatch) => (options, handler) => dispatch(options, guarded(handler)));
 }
 
 /**
@@ -321,7 +321,8 @@ function keepAliveConfiguration(kubeConfig: KubeConfig) {
     pre: (context) => {
       shared ??= context.getDispatcher();
       const fence = context.getHttpMethod() === 'GET' ? undefined : requestFence.getStore();
-      if (shared !== undefined) context.setDispatcher(fence && process.env.NOFENCE === undefined ? fencedDispatcher(shared, fence) : shared);
+      if (shared !== undefined)
+        context.setDispatcher(fence && process.env.NOFENCE === undefined ? fencedDispatcher(shared, fence) : shared);
       const timeout = AbortSignal.timeout(requestTimeoutMs);
       const signal = requestSignal.getStore();
       context.setSignal(signal ? AbortSignal.any([signal, timeout]) : timeout);
