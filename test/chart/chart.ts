@@ -1,11 +1,11 @@
 // Real helm and kubectl for the chart tests: renders of charts/petstore-operator and config/, parsed strictly.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { readVersions } from '../cluster/versions.ts';
+import { scratchDir } from '../scratch.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const chartDir = path.join(repoRoot, 'charts/petstore-operator');
@@ -57,7 +57,7 @@ export class CommandFailed extends Error {
 
 /** Runs helm with a throwaway config and cache (so no user repositories leak in) and returns stdout. */
 export function helm(args: readonly string[]): string {
-  const home = mkdtempSync(path.join(tmpdir(), 'helm-home-'));
+  const home = scratchDir('helm-home-');
   const result = spawnSync(chartBinaries().helm, args, {
     cwd: repoRoot,
     encoding: 'utf8',
@@ -79,7 +79,7 @@ export interface RenderOptions {
 
 /** Writes values to a temporary file (JSON is YAML) for `--values`. */
 export function valuesFile(values: Record<string, unknown>): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'chart-values-')), 'values.json');
+  const file = path.join(scratchDir('chart-values-'), 'values.json');
   writeFileSync(file, JSON.stringify(values));
   return file;
 }

@@ -5,14 +5,14 @@
 // (The images themselves are built and run on the real node: test/e2e/images.cluster.test.ts.)
 import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { describe, expect, it } from '@jest/globals';
 import { OPTIONS } from '../../operator/src/runtime/config.ts';
 import { only, renderChart, repoRoot } from './chart.ts';
+import { scratchDir } from '../scratch.ts';
 
 interface Instruction {
   keyword: string;
@@ -89,7 +89,7 @@ describe('Dockerfile.operator', () => {
         ? spawnSync(process.execPath, ['scripts/build-operator.ts'], { cwd: repoRoot, encoding: 'utf8' })
         : tsc;
     // As in the image: the bundle and the package.json files that make it an ES module, and no node_modules.
-    const app = mkdtempSync(path.join(tmpdir(), 'operator-image-'));
+    const app = scratchDir('operator-image-');
     if (bundle.status === 0) {
       cpSync(path.join(repoRoot, 'operator/dist/bundle'), path.join(app, 'operator/dist/bundle'), { recursive: true });
       cpSync(path.join(repoRoot, 'package.json'), path.join(app, 'package.json'));

@@ -2,11 +2,11 @@
 // its own API group and names (HelmtestPetStore, helmtestpetstores; HelmtestPetStoreBackup), so installing it, upgrading its CRD schema and
 // uninstalling it cannot touch the PetStore CRD that other test files use at the same time, nor make `kubectl get
 // petstores` ambiguous for them. Everything else is the chart as it ships.
-import { cpSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { chartDir, repoRoot } from './chart.ts';
+import { scratchDir } from '../scratch.ts';
 
 const realGroup = 'petstore.example.com';
 const chartCrdTemplate = 'templates/crds/petstores.petstore.example.com.yaml';
@@ -22,7 +22,7 @@ export interface IsolatedChartOptions {
 
 /** A chart directory in a temporary folder: charts/petstore-operator with the changes asked for. */
 export function isolatedChart(options: IsolatedChartOptions): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'petstore-chart-')), 'petstore-operator');
+  const dir = path.join(scratchDir('petstore-chart-'), 'petstore-operator');
   cpSync(chartDir, dir, { recursive: true });
   if (options.withoutSpecField) writeOlderCrd(dir, options.withoutSpecField);
   if (options.version) {

@@ -1,12 +1,12 @@
 // kube-linter, checkov (Kubernetes, Helm and Dockerfile frameworks) and hadolint pass on everything this project
 // installs the operator with; every finding left is skipped where it is written, with its reason.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { stringify } from 'yaml';
 import { chartBinaries, chartDir, linter, renderChart, renderKustomization, repoRoot, type Manifest } from './chart.ts';
+import { scratchDir } from '../scratch.ts';
 
 /** The manifests a platform engineer can install: the chart with defaults, with every option on, and config/default. */
 const installs: Record<string, Manifest[]> = {
@@ -25,7 +25,7 @@ const installs: Record<string, Manifest[]> = {
   'config/default': renderKustomization('config/default'),
 };
 
-const directory = mkdtempSync(path.join(tmpdir(), 'operator-manifests-'));
+const directory = scratchDir('operator-manifests-');
 const files = Object.entries(installs).map(([name, manifests]) => {
   const file = path.join(directory, `${name.replaceAll(/[^a-z]+/g, '-')}.yaml`);
   writeFileSync(file, manifests.map((m) => stringify(m)).join('---\n'));

@@ -2,8 +2,7 @@
 // chart gives its Deployment, and reconciles PetStores (SQLite, external PostgreSQL with ingress, RDS on moto) to
 // Ready without one request refused, once with the ClusterRole and once with per-namespace Roles (watchNamespaces).
 // kwok only simulates pods, so the operator runs here as a local process (`node operator/src/main.ts`).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -14,6 +13,7 @@ import { watchedKindsWhere } from '../../operator/src/petstore-controller.ts';
 import { parse } from 'yaml';
 import { chartDir, isTestHook, only, renderChart, type Manifest } from './chart.ts';
 import { auditEventsOf, canI, serviceAccountKubeconfig } from './service-account.ts';
+import { scratchDir } from '../scratch.ts';
 
 const releaseNamespace = useNamespace({ labels: podSecurity('restricted') });
 const clusterWide = useNamespace({ labels: podSecurity('restricted') });
@@ -213,7 +213,7 @@ spec:
     await kubectl(['apply', '-f', '-'], { input: objects.map((o) => JSON.stringify(o)).join('\n') });
     const job = only(hooks, 'Job') as V1Job;
     const pod = job.spec!.template.spec!;
-    const manifestDir = mkdtempSync(path.join(tmpdir(), 'helm-test-'));
+    const manifestDir = scratchDir('helm-test-');
     const configMap = only(hooks, 'ConfigMap') as Manifest & { data: Record<string, string> };
     for (const [file, text] of Object.entries(configMap.data)) writeFileSync(path.join(manifestDir, file), text);
     const asTest = ['--kubeconfig', await serviceAccountKubeconfig(namespace(), pod.serviceAccountName!)];

@@ -1,10 +1,10 @@
 // Acting as a ServiceAccount from outside the cluster: a kubeconfig with its token, and what the audit log says it did.
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { auditLogPath, kubeConfig, kubectl } from '../cluster/fixtures.ts';
 import { CommandError } from '../cluster/processes.ts';
+import { scratchDir } from '../scratch.ts';
 
 /**
  * A kubeconfig file that authenticates as the ServiceAccount with a bound token (`kubectl create token`), against the
@@ -33,7 +33,7 @@ export async function serviceAccountKubeconfig(namespace: string, name: string):
     contexts: [{ name: user, context: { cluster: 'test', user, namespace } }],
     'current-context': user,
   };
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'sa-kubeconfig-')), 'kubeconfig');
+  const file = path.join(scratchDir('sa-kubeconfig-'), 'kubeconfig');
   writeFileSync(file, stringify(config));
   chmodSync(file, 0o600);
   return file;

@@ -1,10 +1,9 @@
 // End-to-end fixtures: the PetStore CRD installed on the test cluster, and the operator as a real process with its
 // log registered for the failure dump.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cluster, kubectl, registerLogFile } from '../cluster/fixtures.ts';
 import { repoRoot, spawnOperator, type OperatorProcess } from './operator-process.ts';
+import { scratchDir } from '../scratch.ts';
 
 export { writeRequests, type OperatorProcess } from './operator-process.ts';
 
@@ -33,7 +32,7 @@ export interface OperatorOptions {
 
 /** Starts the operator against the test cluster, debug-logging into a file dumped when a test fails. */
 export async function startOperator(options: OperatorOptions = {}): Promise<OperatorProcess> {
-  const logPath = path.join(mkdtempSync(path.join(tmpdir(), 'petstore-operator-')), 'operator.log');
+  const logPath = path.join(scratchDir('petstore-operator-'), 'operator.log');
   registerLogFile(logPath, options.label ?? 'operator log');
   return spawnOperator({
     kubeconfig: options.kubeconfig ?? cluster().kubeconfig,

@@ -2,8 +2,7 @@
 // operator as a process finalizing an RDS PetStore in moto. Stand-ins remain only for aws and terraform. The cleanup
 // deletes every PetStore and every PetStore Ingress in the cluster, so this file starts a cluster of its own instead of
 // sharing the test cluster with the other files.
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -16,6 +15,7 @@ import { waitFor } from '../cluster/wait.ts';
 import { startOperator, type OperatorProcess } from '../e2e/operator.ts';
 import { runScriptAsync, type ScriptRun } from './stand-ins.ts';
 import { repoRoot } from './tools.ts';
+import { scratchDir } from '../scratch.ts';
 
 let own: ClusterState | undefined;
 let operator: OperatorProcess | undefined;
@@ -39,14 +39,14 @@ function eksStyleKubeconfig(file: string): string {
     contexts: [{ ...context, name: 'pet-store-dev' }],
     currentContext: 'pet-store-dev',
   });
-  const out = path.join(mkdtempSync(path.join(tmpdir(), 'cleanup-sh-kube-')), 'kubeconfig');
+  const out = path.join(scratchDir('cleanup-sh-kube-'), 'kubeconfig');
   writeFileSync(out, renamed.exportConfig(), { mode: 0o600 });
   return out;
 }
 
 /** A chart standing in for a platform chart the deploy installs (aws-load-balancer-controller, cluster-autoscaler). */
 function standInChart(name: string): string {
-  const chart = path.join(mkdtempSync(path.join(tmpdir(), 'cleanup-sh-chart-')), name);
+  const chart = path.join(scratchDir('cleanup-sh-chart-'), name);
   mkdirSync(path.join(chart, 'templates'), { recursive: true });
   writeFileSync(path.join(chart, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: 0.0.1\n`);
   writeFileSync(

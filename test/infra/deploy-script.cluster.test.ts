@@ -4,10 +4,9 @@
 // charts come from a chart repository this file serves (stand-in charts under the pinned names and versions).
 // kwok plays the kubelet, so no container runs: the NetworkPolicy probe Job completes as it would on a cluster that
 // does not enforce NetworkPolicies, and the cluster serves no resource metrics. Both must fail the verification.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -16,6 +15,7 @@ import { installCrd, startOperator, type OperatorProcess } from '../e2e/operator
 import { isolatedChart } from '../chart/isolated-chart.ts';
 import { runScriptAsync, type ScriptRun } from './stand-ins.ts';
 import { repoRoot } from './tools.ts';
+import { scratchDir } from '../scratch.ts';
 
 const suffix = Math.random().toString(36).slice(2, 7);
 const namespace = `deploy-sh-${suffix}`;
@@ -37,7 +37,7 @@ const operatorChart = isolatedChart({ group: `deploy-sh-${suffix}.example.com` }
 
 /** A chart repository with stand-in charts named and versioned as versions.env pins them. */
 async function serveChartRepository(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'deploy-sh-charts-'));
+  const dir = scratchDir('deploy-sh-charts-');
   const repo = path.join(dir, 'repo');
   mkdirSync(repo);
   const server = createServer((request, response) => {
@@ -104,7 +104,7 @@ function eksStyleKubeconfig(): string {
     contexts: [{ ...context, name: 'pet-store-dev' }],
     currentContext: 'pet-store-dev',
   });
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'deploy-sh-kube-')), 'kubeconfig');
+  const file = path.join(scratchDir('deploy-sh-kube-'), 'kubeconfig');
   writeFileSync(file, renamed.exportConfig(), { mode: 0o600 });
   return file;
 }

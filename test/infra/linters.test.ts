@@ -1,14 +1,14 @@
 // The infrastructure linters, all offline: terraform fmt (OpenTofu's, same canonical style), tflint's bundled rules,
 // checkov, actionlint and shellcheck. A missing linter fails its test with how to install it.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { infraDir } from './hcl.ts';
 import { repoRoot, requireTool, runTool } from './tools.ts';
+import { scratchDir } from '../scratch.ts';
 
 // An empty CLI configuration, so a stray TF_CLI_CONFIG_FILE on the machine cannot change the result.
-const cliConfig = path.join(mkdtempSync(path.join(tmpdir(), 'tofu-')), 'tofurc');
+const cliConfig = path.join(scratchDir('tofu-'), 'tofurc');
 writeFileSync(cliConfig, '');
 
 const shellScripts = [

@@ -1,12 +1,12 @@
 // The values scripts/deploy.sh hands the petstore-operator chart (Terraform's operator_helm_values output plus its
 // --set flags) must pass the chart's values.schema.json and reach the operator's environment.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { loadTerraformModule } from './hcl.ts';
 import { repoRoot, requireTool, runTool } from './tools.ts';
+import { scratchDir } from '../scratch.ts';
 
 const tf = await loadTerraformModule();
 
@@ -58,7 +58,7 @@ function deploySetFlags(): string[] {
 describe('values for charts/petstore-operator', () => {
   it('pass the chart schema and configure the operator for this environment', () => {
     const helm = requireTool('helm');
-    const dir = mkdtempSync(path.join(tmpdir(), 'operator-values-'));
+    const dir = scratchDir('operator-values-');
     const valuesFile = path.join(dir, 'values.json');
     writeFileSync(valuesFile, JSON.stringify(evaluate(tf.output.operator_helm_values?.value)));
     const flags = deploySetFlags();

@@ -3,10 +3,10 @@
 // machine can never be reached, and leaving a stand-in out simulates a missing tool. Cluster tests put the real kubectl
 // and helm in place of their stand-ins (`real`), pointed at the local cluster through STANDIN_KUBECONFIG.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './tools.ts';
+import { scratchDir } from '../scratch.ts';
 
 export const standInTools = ['aws', 'terraform', 'kubectl', 'helm', 'docker', 'curl', 'git'] as const;
 export type StandInTool = (typeof standInTools)[number];
@@ -87,7 +87,7 @@ export function createSandbox(
   omit: StandInTool[] = [],
   real: RealTools = {},
 ): { bin: string; chart: string; log: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'petstore-scripts-'));
+  const dir = scratchDir('petstore-scripts-');
   const bin = path.join(dir, 'bin');
   mkdirSync(bin);
   for (const tool of standInTools) if (!omit.includes(tool)) symlinkSync(real[tool] ?? standIn, path.join(bin, tool));

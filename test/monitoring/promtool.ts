@@ -1,10 +1,10 @@
 // promtool (built from the Go module proxy by test/tools/provision-prometheus.sh) run on rule files the tests write:
 // `check rules` for syntax and lint, `test rules` for the alerts' behaviour over synthetic series.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { requireTool, runTool, type ToolResult } from '../infra/tools.ts';
+import { scratchDir } from '../scratch.ts';
 
 export interface RuleGroup {
   name: string;
@@ -25,7 +25,7 @@ export interface RuleTest {
 }
 
 function writeRuleFile(groups: RuleGroup[]): { dir: string; file: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'promtool-'));
+  const dir = scratchDir('promtool-');
   const file = path.join(dir, 'rules.yaml');
   writeFileSync(file, stringify({ groups }));
   return { dir, file };
