@@ -26,7 +26,8 @@ describe('the server process', () => {
       DATABASE_URL: 'sqlite::memory:',
       HOST: '127.0.0.1',
       PORT: String(port),
-      SHUTDOWN_GRACE_SECONDS: '1',
+      // Long enough that the drain's log line (batched: up to a second late) arrives before the grace ends.
+      SHUTDOWN_GRACE_SECONDS: '4',
     });
     await waitUntilListening(api);
 
