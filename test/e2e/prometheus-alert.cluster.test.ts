@@ -119,6 +119,15 @@ function prometheusObjects(image: string, config: object, rules: object): object
   ];
 }
 
+/** The PetStore's API pods (not its migration Job's), by name. */
+async function apiPods(): Promise<string[]> {
+  const names = await kubectl([
+    ...['-n', stores.name, 'get', 'pods', '-l', 'app.kubernetes.io/instance=shop,!batch.kubernetes.io/job-name'],
+    ...['-o', 'jsonpath={.items[*].metadata.name}'],
+  ]);
+  return names.trim().split(' ').filter(Boolean);
+}
+
 interface PrometheusAlert {
   labels: Record<string, string>;
   state: 'pending' | 'firing';
@@ -207,17 +216,8 @@ beforeAll(async () => {
 
   await kubectl(['-n', stores.name, 'wait', '--for=condition=Ready', 'petstore/shop', '--timeout=300s']);
   await kubectl(['-n', monitoring.name, 'wait', '--for=condition=Ready', 'pod/prometheus', '--timeout=120s']);
-  const apiPod = await kubectl([
-    '-n',
-    stores.name,
-    'get',
-    'pods',
-    '-l',
-    'app.kubernetes.io/instance=shop,!batch.kubernetes.io/job-name',
-    '-o',
-    'jsonpath={.items[0].metadata.name}',
-  ]);
-  apiUrl = await portForward(stores.name, `pod/${apiPod.trim()}`, 8080, '/api/v1/health');
+  const [apiPod = ''] = await apiPods();
+  apiUrl = await portForward(stores.name, `pod/${apiPod}`, 8080, '/api/v1/health');
   prometheusUrl = await portForward(monitoring.name, 'pod/prometheus', 9090, '/-/ready');
 }, 600_000);
 
@@ -253,16 +253,6 @@ describe('a real Prometheus in a pod, with the PetStore’s ServiceMonitor and P
       'Prometheus to scrape the API pod',
       1000,
     );
-    const apiPods = await kubectl([
-      '-n',
-      stores.name,
-      'get',
-      'pods',
-      '-l',
-      'app.kubernetes.io/instance=shop,!batch.kubernetes.io/job-name',
-      '-o',
-      'jsonpath={.items[*].metadata.name}',
-    ]);
     expect(target!.labels).toMatchObject({
       namespace: stores.name,
       job: 'shop',
@@ -270,7 +260,7 @@ describe('a real Prometheus in a pod, with the PetStore’s ServiceMonitor and P
       container: 'api',
       endpoint: 'http',
     });
-    expect(apiPods.trim().split(' ')).toContain(target!.labels.pod);
+    expect(await apiPods()).toContain(target!.labels.pod);
     // The recording rule sees the successful traffic; no alert while it succeeds.
     await waitFor(
       async () => {

@@ -6,14 +6,13 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { KubeConfig } from '@kubernetes/client-node';
 import { down, operatorRdsEnvironment, up } from '../cluster/cluster.ts';
 import { awsEnvironment } from '../cluster/moto.ts';
 import { run } from '../cluster/processes.ts';
 import { newRunDir, type ClusterState } from '../cluster/state.ts';
 import { waitFor } from '../cluster/wait.ts';
 import { startOperator, type OperatorProcess } from '../e2e/operator.ts';
-import { runScriptAsync, type ScriptRun } from './stand-ins.ts';
+import { eksStyleKubeconfig, runScriptAsync, type ScriptRun } from './stand-ins.ts';
 import { repoRoot } from './tools.ts';
 import { scratchDir } from '../scratch.ts';
 
@@ -26,23 +25,6 @@ const clusterName = `cleanup-${Math.random().toString(36).slice(2, 8)}`;
 const kubectl = (args: string[], input?: string): Promise<string> =>
   run(own!.binaries!.kubectl, ['--kubeconfig', own!.kubeconfig, ...args], input === undefined ? {} : { input });
 const helm = (args: string[]): Promise<string> => run(own!.binaries!.helm, ['--kubeconfig', own!.kubeconfig, ...args]);
-
-/** The cluster's kubeconfig with its context named as `aws eks update-kubeconfig --alias` names it (pet-store-dev). */
-function eksStyleKubeconfig(file: string): string {
-  const admin = new KubeConfig();
-  admin.loadFromFile(file);
-  const context = admin.getContextObject(admin.getCurrentContext())!;
-  const renamed = new KubeConfig();
-  renamed.loadFromOptions({
-    clusters: admin.clusters,
-    users: admin.users,
-    contexts: [{ ...context, name: 'pet-store-dev' }],
-    currentContext: 'pet-store-dev',
-  });
-  const out = path.join(scratchDir('cleanup-sh-kube-'), 'kubeconfig');
-  writeFileSync(out, renamed.exportConfig(), { mode: 0o600 });
-  return out;
-}
 
 /** A chart standing in for a platform chart the deploy installs (aws-load-balancer-controller, cluster-autoscaler). */
 function standInChart(name: string): string {

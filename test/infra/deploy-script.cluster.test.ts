@@ -9,11 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { KubeConfig } from '@kubernetes/client-node';
 import { cluster, helm, kubectl, waitFor } from '../cluster/fixtures.ts';
 import { installCrd, startOperator, type OperatorProcess } from '../e2e/operator.ts';
 import { isolatedChart } from '../chart/isolated-chart.ts';
-import { runScriptAsync, type ScriptRun } from './stand-ins.ts';
+import { eksStyleKubeconfig, runScriptAsync, type ScriptRun } from './stand-ins.ts';
 import { repoRoot } from './tools.ts';
 import { scratchDir } from '../scratch.ts';
 
@@ -92,23 +91,6 @@ async function serveChartRepository(): Promise<void> {
   await helm(['repo', 'index', repo, '--url', repositoryUrl]);
 }
 
-/** The cluster's admin kubeconfig with its context named as `aws eks update-kubeconfig --alias` would name it. */
-function eksStyleKubeconfig(): string {
-  const admin = new KubeConfig();
-  admin.loadFromFile(cluster().kubeconfig);
-  const context = admin.getContextObject(admin.getCurrentContext())!;
-  const renamed = new KubeConfig();
-  renamed.loadFromOptions({
-    clusters: admin.clusters,
-    users: admin.users,
-    contexts: [{ ...context, name: 'pet-store-dev' }],
-    currentContext: 'pet-store-dev',
-  });
-  const file = path.join(scratchDir('deploy-sh-kube-'), 'kubeconfig');
-  writeFileSync(file, renamed.exportConfig(), { mode: 0o600 });
-  return file;
-}
-
 const deploy = (phase: 'release' | 'verify'): Promise<ScriptRun> => {
   const { binaries } = cluster();
   return runScriptAsync(
@@ -141,7 +123,7 @@ const deploy = (phase: 'release' | 'verify'): Promise<ScriptRun> => {
 beforeAll(async () => {
   await installCrd();
   await serveChartRepository();
-  kubeconfig = eksStyleKubeconfig();
+  kubeconfig = eksStyleKubeconfig(cluster().kubeconfig);
   operator = await startOperator({ args: [`--namespaces=${namespace}`], label: 'operator log (deploy.sh)' });
 }, 120_000);
 

@@ -5,6 +5,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { repoRoot } from './tools.ts';
 import { scratchDir } from '../scratch.ts';
 
@@ -182,3 +183,21 @@ export const mutatingCalls = [
   /^kubectl .* (apply|delete|create) /,
   /^aws ecr (batch-delete-image|put-image)/,
 ];
+
+/** `kubeconfig` (a cluster's admin one) with its context named as `aws eks update-kubeconfig --alias` names it. */
+export function eksStyleKubeconfig(kubeconfig: string, context = 'pet-store-dev'): string {
+  const admin = new KubeConfig();
+  admin.loadFromFile(kubeconfig);
+  const current = admin.getContextObject(admin.getCurrentContext());
+  if (!current) throw new Error(`${kubeconfig} has no current context`);
+  const renamed = new KubeConfig();
+  renamed.loadFromOptions({
+    clusters: admin.clusters,
+    users: admin.users,
+    contexts: [{ ...current, name: context }],
+    currentContext: context,
+  });
+  const file = path.join(scratchDir('eks-kubeconfig-'), 'kubeconfig');
+  writeFileSync(file, renamed.exportConfig(), { mode: 0o600 });
+  return file;
+}
