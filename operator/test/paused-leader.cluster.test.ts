@@ -72,6 +72,11 @@ function writesBy(serviceAccount: string, since: Date): string[] {
   return [...seen.values()];
 }
 
+/** Whether a ServiceAccount's last accepted write, lease renewals aside, reached the API server more than `ms` ago. */
+function quietSince(serviceAccount: string, ms: number): boolean {
+  return writesBy(serviceAccount, new Date(Date.now() - ms)).every((write) => write.startsWith('update leases '));
+}
+
 beforeAll(async () => {
   await installCrd();
   // Each candidate is its own ServiceAccount with every right in this namespace (the RBAC is not under test here).
@@ -102,6 +107,11 @@ describe('a leader paused past its lease', () => {
     await waitFor(async () => (await holder()).length > 0 || undefined, 30_000, 'a to lead');
     await setLogLevel('info');
     await waitFor(async () => (await logLevelOf()) === 'info' || undefined, 60_000, 'a to reconcile the PetStore');
+    // Paused once its writes have stopped, not in the middle of creating the children: a write already past its last
+    // check when the process froze is sent on SIGCONT, and no client-side check can hold that back (write-fence's
+    // tests pin that window to one synchronous turn). What this test proves is the other half: nothing a finds queued
+    // when it resumes is written.
+    await waitFor(() => Promise.resolve(quietSince('leader-a', 2000) || undefined), 60_000, 'a to finish writing');
 
     a.child.kill('SIGSTOP');
     const leaseOfA = await holder();

@@ -1,6 +1,7 @@
 // The lease fence at the socket (issue 13, item 9): a write checks the leader lease when it is made and once more
 // right before undici writes it to the connection. A lease that lapses in between (a process paused by SIGSTOP after
 // the first check, a wait for a connection) stops the write there: the API server never receives it.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from '@jest/globals';
 import { kubeConfig, kubectl, useNamespace } from '../../test/cluster/fixtures.ts';
 import { createKubeClient, withFence } from '../src/k8s/client.ts';
@@ -59,6 +60,33 @@ describe('a fenced write', () => {
     expect(causes(error)).toContain('LeaseLapsed: leader lease lapsed');
     expect(checks()).toBe(2);
     expect(await exists('lapsed')).toBe(false);
+  });
+
+  it('is written, request line and body, in the same turn as its last check: no pause can fall in between', async () => {
+    // A pause after the last check would send a write the lease may no longer cover. The check marks its turn; a
+    // microtask, the first thing after that turn, clears the mark; undici reports each request sent (the write, and
+    // the unfenced GET that discovers the kind's resource).
+    let inCheckTurn = false;
+    let checks = 0;
+    const fence = () => {
+      checks += 1;
+      inCheckTurn = true;
+      queueMicrotask(() => (inCheckTurn = false));
+    };
+    const bodySentInCheckTurn: boolean[] = [];
+    const onBodySent = (message: unknown) => {
+      if ((message as { request: { method: string } }).request.method !== 'GET') bodySentInCheckTurn.push(inCheckTurn);
+    };
+    subscribe('undici:request:bodySent', onBodySent);
+    try {
+      const client = withFence(createKubeClient(kubeConfig(), 'fence-test'), fence);
+      await client.apply(configMap(namespace.name, 'one-turn'));
+    } finally {
+      unsubscribe('undici:request:bodySent', onBodySent);
+    }
+    expect(checks).toBe(2);
+    expect(bodySentInCheckTurn).toEqual([true]);
+    expect(await exists('one-turn')).toBe(true);
   });
 
   it('is refused before any request when the lease already lapsed', async () => {

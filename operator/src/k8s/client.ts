@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Readable } from 'node:stream';
 import {
   ApiException,
   createConfiguration,
@@ -285,6 +286,10 @@ type RequestController = Parameters<NonNullable<DispatchHandler['onRequestStart'
  * handler's onRequestStart on the connection that will carry the request, synchronously right before it writes the
  * request line, and does not write an aborted request. A write whose lease lapsed while it waited (for a connection,
  * or in a process paused by SIGSTOP) therefore never reaches the API server. The fence's error is the request's.
+ *
+ * fetch hands undici its body as an async iterable, which undici writes after the request line, several promise
+ * turns after onRequestStart; a pause in those turns would send a write checked before it. So the body is read into
+ * one buffer first: undici then writes the request line and the body in the same synchronous turn as the check.
  */
 function fencedDispatcher(dispatcher: Dispatcher, fence: () => void): Dispatcher {
   const onRequestStart = (handler: DispatchHandler) => (controller: RequestController, context: unknown) => {
@@ -304,7 +309,43 @@ function fencedDispatcher(dispatcher: Dispatcher, fence: () => void): Dispatcher
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-  return dispatcher.compose((dispatch) => (options, handler) => dispatch(options, guarded(handler)));
+  return dispatcher.compose((dispatch) => (options, handler) => {
+    const body = streamedBody(options.body);
+    if (!body) return dispatch(options, guarded(handler));
+    void readAll(body).then(
+      (buffer) => dispatch({ ...options, body: buffer }, guarded(handler)),
+      // undici reports a failing body through the handler, as it would have while writing it.
+      (err: unknown) => dispatch({ ...options, body: failing(err) }, guarded(handler)),
+    );
+    return true;
+  });
+}
+
+type DispatchBody = Parameters<Dispatcher['dispatch']>[0]['body'];
+
+/** The body when it is streamed (fetch's async generator: the dispatcher's type does not list it), else undefined. */
+function streamedBody(body: DispatchBody): AsyncIterable<Uint8Array | string> | undefined {
+  const streamed =
+    body !== null &&
+    typeof body === 'object' &&
+    !(body instanceof Uint8Array) &&
+    typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
+  return streamed ? (body as unknown as AsyncIterable<Uint8Array | string>) : undefined;
+}
+
+async function readAll(body: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/** A body that fails as soon as undici reads it. */
+function failing(err: unknown): Readable {
+  return new Readable({
+    read() {
+      this.destroy(err instanceof Error ? err : new Error(String(err)));
+    },
+  });
 }
 
 /**
