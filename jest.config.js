@@ -13,6 +13,9 @@ const common = {
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 60_000,
+  // One temporary directory per run for test/scratch.ts, removed when the run ends.
+  globalSetup: '<rootDir>/test/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/test/jest-global-teardown.ts',
   projects: [
     {
       ...common,

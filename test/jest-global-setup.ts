@@ -1,0 +1,3 @@
+import { makeScratchRoot } from './scratch-root.ts';
+
+export default makeScratchRoot;

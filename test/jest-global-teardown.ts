@@ -1,0 +1,3 @@
+import { removeScratchRoot } from './scratch-root.ts';
+
+export default removeScratchRoot;
