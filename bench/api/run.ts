@@ -1,6 +1,7 @@
 // API benchmark (`npm run bench -- api`): autocannon against the API on SQLite and on PostgreSQL, and, in the same run
-// on the same machine, against a bare node:http server answering the same routes with the same JSON from memory.
-// Per scenario and server, one after the other so the three see the same machine: a warm-up, a closed-loop run at
+// on the same machine, against a bare node:http server answering the same routes with the same JSON from memory, and
+// against the framework's floor: Koa, then Koa with @koa/router and the API's route table, answering from memory.
+// Per scenario and server, one after the other so they all see the same machine: a warm-up, a closed-loop run at
 // maximum throughput (autocannon), then an open-loop run at half that rate (paced-load.ts) for the latency of a loaded,
 // not saturated, server. The API runs as `node api/src/main.ts` with LOG_LEVEL=info (JSON lines to /dev/null) and its
 // metrics on, as deployed: API keys configured (writes send one, reads are public) and the rate limit on, its budget
@@ -58,6 +59,8 @@ interface Measurement {
 
 interface Target {
   server: string;
+  /** The API under test, as opposed to a baseline answering from memory. */
+  isApi: boolean;
   port: number;
   /** CPU seconds the server process has used so far (user + system, from /proc). */
   cpuSeconds(): number;
@@ -90,7 +93,7 @@ async function startServer(server: string, args: string[], env: Record<string, s
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { server, port, stop, cpuSeconds: () => cpuSecondsOf(child.pid ?? 0) };
+    if (ok) return { server, isApi: false, port, stop, cpuSeconds: () => cpuSecondsOf(child.pid ?? 0) };
     await sleep(100);
   }
   await stop();
@@ -114,7 +117,7 @@ async function startApi(server: string, databaseUrl: string): Promise<Target> {
     });
     if (response.status !== 201) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
   }
-  return api;
+  return { ...api, isApi: true };
 }
 
 async function migrate(databaseUrl: string): Promise<void> {
@@ -137,19 +140,18 @@ async function measure(scenario: (typeof scenarios)[number], target: Target): Pr
   const max = await autocannon({ ...options, duration });
   const cpuPerRequest = ((target.cpuSeconds() - cpuBefore) / max.requests.total) * 1e6;
   const halfRate = Math.max(1, Math.round(max.requests.average / 2));
-  // The half-load latency target is the API's; the baseline's half rate is beyond what one load process can pace.
-  const half =
-    server === 'node:http'
-      ? { p50: Number.NaN, p99: Number.NaN, lateP99: 0, failed: 0 }
-      : await pacedLoad({
-          url,
-          method,
-          body: scenario.body,
-          headers,
-          rate: halfRate,
-          durationSeconds: duration,
-          connections,
-        });
+  // The half-load latency target is the API's; the baselines' half rates are beyond what one load process can pace.
+  const half = !target.isApi
+    ? { p50: Number.NaN, p99: Number.NaN, lateP99: 0, failed: 0 }
+    : await pacedLoad({
+        url,
+        method,
+        body: scenario.body,
+        headers,
+        rate: halfRate,
+        durationSeconds: duration,
+        connections,
+      });
   console.error(`  ${scenario.name.padEnd(28)} ${server.padEnd(16)} ${Math.round(max.requests.average)} req/s`);
   return {
     scenario: scenario.name,
@@ -173,6 +175,8 @@ const postgres = await startPostgres();
 const measurements: Measurement[] = [];
 try {
   targets.push(await startServer('node:http', [file('./baseline-server.ts')], {}));
+  targets.push(await startServer('Koa', [file('./koa-floor-server.ts')], {}));
+  targets.push(await startServer('Koa + @koa/router', [file('./koa-floor-server.ts'), '--router'], {}));
   targets.push(await startApi('API on SQLite', `sqlite:${join(sqliteDir, 'bench.sqlite')}`));
   const database = await createTestDatabase('postgres', postgres.url);
   if (database.config.engine !== 'postgres') throw new Error('expected PostgreSQL');
