@@ -1,11 +1,9 @@
 // The baseline: a bare node:http server answering the benchmarked routes with the same JSON as the API, from memory
 // (no framework, no validation, no database, no logging). `PORT=<port> node baseline-server.ts`.
 import { createServer } from 'node:http';
-import { pageSize, pet } from './fixtures.ts';
+import { responses } from './fixtures.ts';
 
-const one = JSON.stringify({ id: 1, ...pet });
-const page = JSON.stringify(Array.from({ length: pageSize }, (_, i) => ({ id: i + 1, ...pet })));
-const health = JSON.stringify({ status: 'ok', version: '0.1.0' });
+const { pet: one, page, health } = responses;
 let nextId = 1;
 
 const server = createServer((req, res) => {

@@ -9,11 +9,9 @@ import { Router } from '@koa/router';
 import Koa, { type Context } from 'koa';
 import { openApiDocument } from '../../api/src/openapi/document.ts';
 import { httpMethods } from '../../api/src/openapi/types.ts';
-import { pageSize, pet } from './fixtures.ts';
+import { responses } from './fixtures.ts';
 
-const one = JSON.stringify({ id: 1, ...pet });
-const page = JSON.stringify(Array.from({ length: pageSize }, (_, i) => ({ id: i + 1, ...pet })));
-const health = JSON.stringify({ status: 'ok', version: '0.1.0' });
+const { pet: one, page, health } = responses;
 let nextId = 1;
 
 const answer = async (ctx: Context) => {

@@ -141,9 +141,8 @@ async function measure(scenario: (typeof scenarios)[number], target: Target): Pr
   const cpuPerRequest = ((target.cpuSeconds() - cpuBefore) / max.requests.total) * 1e6;
   const halfRate = Math.max(1, Math.round(max.requests.average / 2));
   // The half-load latency target is the API's; the baselines' half rates are beyond what one load process can pace.
-  const half = !target.isApi
-    ? { p50: Number.NaN, p99: Number.NaN, lateP99: 0, failed: 0 }
-    : await pacedLoad({
+  const half = target.isApi
+    ? await pacedLoad({
         url,
         method,
         body: scenario.body,
@@ -151,7 +150,8 @@ async function measure(scenario: (typeof scenarios)[number], target: Target): Pr
         rate: halfRate,
         durationSeconds: duration,
         connections,
-      });
+      })
+    : { p50: Number.NaN, p99: Number.NaN, lateP99: 0, failed: 0 };
   console.error(`  ${scenario.name.padEnd(28)} ${server.padEnd(16)} ${Math.round(max.requests.average)} req/s`);
   return {
     scenario: scenario.name,
